@@ -1,0 +1,130 @@
+/**
+ * The workstation's local SQLite schema (drizzle). Migrations are generated from this file
+ * with `npm run db:generate` into db/migrations and applied at start by electron/database.
+ * Timestamps are ISO-8601 strings in UTC: readable in the raw file, sortable as text.
+ */
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  role: text('role', { enum: ['clerk', 'supervisor', 'admin'] }).notNull(),
+  passwordHash: text('password_hash').notNull(),
+  /** A one-time password (first admin, reset) must be replaced at the next sign-in. */
+  mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+  failedAttempts: integer('failed_attempts').notNull().default(0),
+  /** Set by repeated failures: sign-in refused until then. */
+  lockedUntil: text('locked_until'),
+  /** Set by an administrator (`onewindow user lock`): refused until unlocked by a reset. */
+  disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/** Runtime settings an admin changes on the settings page (the lowest configuration layer above defaults). */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: text('updated_at').notNull(),
+  updatedBy: text('updated_by').notNull(),
+});
+
+export const cases = sqliteTable(
+  'cases',
+  {
+    /** ULID generated at the window: no round trip to the back office. */
+    id: text('id').primaryKey(),
+    caseNo: text('case_no').notNull().unique(),
+    itemCode: text('item_code').notNull(),
+    itemVersion: integer('item_version').notNull(),
+    itemName: text('item_name').notNull(),
+    department: text('department').notNull(),
+    applicantName: text('applicant_name').notNull(),
+    /** 'id-card' for a 公民身份号码, 'uscc' for a 统一社会信用代码. */
+    applicantIdType: text('applicant_id_type').notNull(),
+    applicantIdNo: text('applicant_id_no').notNull(),
+    formData: text('form_data').notNull(),
+    status: text('status').notNull(),
+    promisedDate: text('promised_date'),
+    centerCode: text('center_code').notNull(),
+    windowNo: text('window_no').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    index('cases_created_at').on(t.createdAt),
+    index('cases_status').on(t.status),
+    index('cases_applicant_id_no').on(t.applicantIdNo),
+  ],
+);
+
+/** The case timeline: every transition with who, when and from where. */
+export const caseEvents = sqliteTable(
+  'case_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    caseId: text('case_id')
+      .notNull()
+      .references(() => cases.id),
+    type: text('type').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    actor: text('actor').notNull(),
+    device: text('device').notNull(),
+    at: text('at').notNull(),
+    detail: text('detail').notNull().default('{}'),
+  },
+  (t) => [index('case_events_case').on(t.caseId, t.id)],
+);
+
+/** Per center/day/window sequence for case numbers, so numbers are unique without the server. */
+export const caseNumberSequences = sqliteTable(
+  'case_number_sequences',
+  {
+    prefix: text('prefix').primaryKey(),
+    lastValue: integer('last_value').notNull(),
+  },
+);
+
+/**
+ * Transactional outbox: written in the same transaction as the case change it carries.
+ * Never deleted on failure: a refused operation goes to 'dead' with the server's reason.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    caseId: text('case_id').references(() => cases.id),
+    kind: text('kind').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status', { enum: ['pending', 'done', 'dead'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at'),
+    lastError: text('last_error'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('outbox_status').on(t.status, t.createdAt)],
+);
+
+/** Append-only audit trail; each row's hash chains it to the previous row (tamper evidence). */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    actor: text('actor').notNull(),
+    role: text('role').notNull(),
+    device: text('device').notNull(),
+    action: text('action').notNull(),
+    caseId: text('case_id'),
+    detail: text('detail').notNull().default('{}'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('audit_log_action').on(t.action), uniqueIndex('audit_log_hash').on(t.hash)],
+);

@@ -1,0 +1,94 @@
+/**
+ * `onewindow` — the command line for IT. Human-readable output by default, `--json` for
+ * scripts. Exit codes: 0 success, 1 the operation failed (with a message), 2 bad usage.
+ * Configuration flags (--center-code, --window-no, --data-dir, …) work with every command.
+ */
+import { CONFIG_KEYS, ConfigError, flagName } from '../config';
+import { parseCommand, processIo, UsageError, type CliIo } from './args';
+import { DatabaseOpenError } from '../database';
+import { ContractError } from '../../shared/contract/errors';
+import { ROLES, type Role } from '../../shared/auth/roles';
+import { createWorkstation } from '../workstation';
+import { runDoctor } from './doctor';
+import { runServe } from './serve';
+
+const USAGE = `用法：onewindow <命令> [参数] [--json]
+  serve                                   以浏览器模式启动工作台（仅监听 127.0.0.1）
+  user add <用户名> --role <clerk|supervisor|admin> [--name 显示名]
+  user reset-password <用户名>            生成一次性密码（首次登录须修改）
+  user lock <用户名> | user unlock <用户名>
+  doctor                                  检查配置、数据库完整性和版本
+配置参数（所有命令可用）：${Object.keys(CONFIG_KEYS).map(flagName).join(' ')} --config <系统配置文件>`;
+
+function emit(io: CliIo, json: boolean, data: unknown, human: string): void {
+  io.stdout(json ? JSON.stringify(data) : human);
+}
+
+async function runUser(argv: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  const cmd = parseCommand(rest, { role: { type: 'string' }, name: { type: 'string' } });
+  const username = cmd.positionals[0];
+  if (!sub || !['add', 'reset-password', 'lock', 'unlock'].includes(sub) || !username || cmd.positionals.length > 1) {
+    throw new UsageError('用法：onewindow user <add|reset-password|lock|unlock> <用户名> [--role 角色] [--name 显示名]');
+  }
+  const ws = createWorkstation({ transport: 'browser', config: cmd.config, createFirstAdmin: false, log: () => {} });
+  const by = { actor: `it-cli:${process.env.USER ?? process.env.USERNAME ?? 'unknown'}`, role: 'admin' };
+  try {
+    if (sub === 'add') {
+      const role = cmd.values.role;
+      if (typeof role !== 'string' || !ROLES.includes(role as Role)) throw new UsageError(`--role 须为 ${ROLES.join(' / ')} 之一`);
+      if (!/^[a-z][a-z0-9_.-]{2,31}$/.test(username)) throw new UsageError('用户名为 3–32 位小写字母、数字、点、下划线或连字符，以字母开头');
+      const name = typeof cmd.values.name === 'string' ? cmd.values.name : username;
+      const { user, oneTimePassword } = ws.auth.addUser({ username, displayName: name, role: role as Role }, by);
+      emit(io, cmd.json, { ok: true, user, oneTimePassword }, `已创建用户 ${user.username}（${role}）。一次性密码：${oneTimePassword}（首次登录须修改）`);
+    } else if (sub === 'reset-password') {
+      const { oneTimePassword } = ws.auth.resetPassword(username, by);
+      emit(io, cmd.json, { ok: true, username, oneTimePassword }, `已重置 ${username} 的密码并解除锁定。一次性密码：${oneTimePassword}（首次登录须修改）`);
+    } else {
+      const locked = sub === 'lock';
+      ws.auth.setLocked(username, locked, by);
+      emit(io, cmd.json, { ok: true, username, locked }, locked ? `已停用账户 ${username}` : `已启用账户 ${username}`);
+    }
+    return 0;
+  } finally {
+    ws.close();
+  }
+}
+
+export type { CliIo };
+export type CommandRunner = (argv: string[], io: CliIo) => Promise<number>;
+
+/** Commands by name; capability folders add theirs here. */
+const COMMANDS: Record<string, CommandRunner> = {
+  serve: runServe,
+  user: runUser,
+  doctor: runDoctor,
+};
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    io.stdout(USAGE);
+    return command ? 0 : 2;
+  }
+  const runner = COMMANDS[command];
+  if (!runner) {
+    io.stderr(`未知命令“${command}”。\n${USAGE}`);
+    return 2;
+  }
+  const json = rest.includes('--json');
+  try {
+    return await runner(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(err.message);
+      return 2;
+    }
+    const known = err instanceof ContractError || err instanceof ConfigError || err instanceof DatabaseOpenError;
+    const code = err instanceof ContractError ? err.code : err instanceof DatabaseOpenError ? err.code : err instanceof ConfigError ? 'CONFIG_INVALID' : 'INTERNAL';
+    const message = known ? (err as Error).message : `内部错误：${(err as Error)?.message ?? String(err)}`;
+    if (json) io.stdout(JSON.stringify({ ok: false, error: code, message }));
+    else io.stderr(message);
+    return 1;
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * The composition root of the Electron-free core. It wires the capability folders together
+ * with plain constructor arguments and exposes one `dispatch` that both transports call.
+ * Nothing here imports `electron`: the shell (electron/main.ts) and browser mode
+ * (electron/browser-mode) are thin adapters around it.
+ */
+import { join } from 'node:path';
+import type { SessionInfo } from '../shared/contract/channels';
+import { ContractError } from '../shared/contract/errors';
+import type { CoreEvent } from '../shared/contract/events';
+import { createAuditLog, type AuditLog } from './audit';
+import { createAuthService, type AuthService, type Session } from './auth';
+import { createCatalog, type Catalog } from './catalog';
+import { createCasesService, type CasesService } from './cases';
+import { CONFIG_KEYS, ConfigError, loadConfig, parseSetting, type ConfigInputs, type LoadedConfig } from './config';
+import { readSettings, writeSetting } from './config/settings-store';
+import { openDatabase, type OpenedDatabase } from './database';
+import { createDispatcher, type Dispatch, type Handlers } from './api/dispatcher';
+import { appVersion } from './paths';
+
+export interface WorkstationOptions {
+  /** Configuration layers (flags, env, system file); the settings layer is read from the database. */
+  config?: ConfigInputs;
+  transport: 'electron' | 'browser';
+  /** Overrides for tests. */
+  catalogDir?: string;
+  now?: () => Date;
+  log?: (line: string) => void;
+  /** Create the first admin on an empty database (default true; IT commands pass false). */
+  createFirstAdmin?: boolean;
+}
+
+export type EventListener = (event: CoreEvent, sessionId?: string) => void;
+
+export interface Workstation {
+  dispatch: Dispatch;
+  subscribe(listener: EventListener): () => void;
+  config(): LoadedConfig;
+  auth: AuthService;
+  cases: CasesService;
+  catalog: Catalog;
+  audit: AuditLog;
+  database: OpenedDatabase;
+  /** Set when this start created the first admin account. */
+  firstAdmin?: { username: string; oneTimePassword: string };
+  close(): void;
+}
+
+const DEVICE_PREFIX = 'ws';
+
+export function createWorkstation(options: WorkstationOptions): Workstation {
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  // Config without the settings layer first: it says where the data folder is.
+  const base = loadConfig(options.config);
+  const database = openDatabase(join(base.values.dataDir, 'onewindow.db'));
+  let config: LoadedConfig;
+  try {
+    config = loadConfig({ ...options.config, settings: readSettings(database.db) });
+  } catch (err) {
+    database.close();
+    throw err;
+  }
+  const device = () => `${DEVICE_PREFIX}-${config.values.centerCode}-${config.values.windowNo}`;
+  const audit = createAuditLog(database.db, device(), now);
+  const listeners = new Set<EventListener>();
+  const emit: EventListener = (event, sessionId) => {
+    for (const l of listeners) l(event, sessionId);
+  };
+  const auth = createAuthService({
+    db: database.db,
+    audit,
+    now: () => now().getTime(),
+    policy: () => ({
+      idleLockMinutes: config.values.idleLockMinutes,
+      lockoutThreshold: config.values.lockoutThreshold,
+      lockoutMinutes: config.values.lockoutMinutes,
+    }),
+    onIdleLock: (sessionId) => emit({ type: 'session.locked', reason: 'idle' }, sessionId),
+  });
+  const catalog = createCatalog({ dir: options.catalogDir });
+  for (const p of catalog.problems) {
+    log(`[catalog] ${p.file}${p.itemCode ? ` ${p.itemCode}` : ''}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
+  }
+  const cases = createCasesService({
+    db: database.db,
+    audit,
+    catalog,
+    now,
+    station: () => ({ centerCode: config.values.centerCode, windowNo: config.values.windowNo, device: device() }),
+    onChange: (caseId) => emit({ type: 'case.changed', caseId }),
+  });
+
+  const first = options.createFirstAdmin === false ? { created: false as const } : auth.ensureFirstAdmin();
+
+  const sessionInfo = (s: Session): SessionInfo => ({
+    user: { id: s.userId, username: s.username, displayName: s.displayName, role: s.role },
+    mustChangePassword: s.mustChangePassword,
+    locked: s.locked,
+    idleLockMinutes: config.values.idleLockMinutes,
+  });
+  const actorOf = (s: Session | undefined) => {
+    if (!s) throw new ContractError('UNAUTHENTICATED', '请先登录');
+    return { actor: s.username, role: s.role, username: s.username };
+  };
+
+  const settingsView = () =>
+    (Object.keys(CONFIG_KEYS) as (keyof typeof CONFIG_KEYS)[]).map((key) => {
+      const spec = CONFIG_KEYS[key];
+      const source = config.sources[key];
+      return {
+        key,
+        label: spec.label,
+        description: spec.description,
+        value: config.values[key] as string | number | boolean,
+        source,
+        editable: spec.adminEditable && (source === 'settings' || source === 'default'),
+      };
+    });
+
+  const handlers: Handlers = {
+    'system.info': () => ({
+      appName: 'OneWindow 全科窗口受理工作台',
+      version: appVersion(),
+      centerCode: config.values.centerCode,
+      centerName: config.values.centerName,
+      level: config.values.level,
+      windowNo: config.values.windowNo,
+      training: config.values.mode === 'training',
+      transport: options.transport,
+    }),
+    'auth.signIn': (input, ctx) => {
+      if (ctx.session) auth.signOut(ctx.session.id);
+      const session = auth.signIn(input.username, input.password);
+      ctx.setSession(session.id);
+      return sessionInfo(session);
+    },
+    'auth.session': (_input, ctx) => (ctx.session ? sessionInfo(ctx.session) : null),
+    'auth.signOut': (_input, ctx) => {
+      const signedOut = ctx.session ? auth.signOut(ctx.session.id) : false;
+      ctx.setSession(null);
+      return { signedOut };
+    },
+    'auth.changePassword': (input, ctx) => sessionInfo(auth.changePassword(ctx.session!.id, input.currentPassword, input.newPassword)),
+    'auth.unlock': (input, ctx) => sessionInfo(auth.unlock(ctx.session!.id, input.password)),
+    'auth.activity': (_input, ctx) => ({ locked: ctx.session!.locked }),
+    'catalog.search': (input) => catalog.search(input.query, { limit: input.limit }),
+    'catalog.get': (input) => catalog.detail(catalog.get(input.code, input.version)),
+    'cases.accept': (input, ctx) => {
+      const a = actorOf(ctx.session);
+      return cases.accept(input, { username: a.username, role: a.role });
+    },
+    'cases.list': (input) => cases.list(input),
+    'cases.get': (input) => cases.get(input.id),
+    'settings.get': () => settingsView(),
+    'settings.update': (input, ctx) => {
+      const a = actorOf(ctx.session);
+      const key = input.key as keyof typeof CONFIG_KEYS;
+      if (key in CONFIG_KEYS && !['settings', 'default'].includes(config.sources[key]) && CONFIG_KEYS[key].adminEditable) {
+        throw new ContractError('CONFLICT', `配置项 ${key} 已由更高优先级的来源设定（${config.sources[key]}），请在该处修改`);
+      }
+      let value: unknown;
+      try {
+        value = parseSetting(input.key, input.value);
+      } catch (err) {
+        if (err instanceof ConfigError) throw new ContractError('CONFIG_INVALID', err.message, { key: err.key });
+        throw err;
+      }
+      const at = now().toISOString();
+      database.db.transaction(() => {
+        writeSetting(database.db, input.key, value, a.actor, at);
+        audit.append({ actor: a.actor, role: a.role, action: 'settings.update', detail: { key: input.key, value } });
+      });
+      config = loadConfig({ ...options.config, settings: readSettings(database.db) });
+      return settingsView();
+    },
+    'users.list': () => auth.listUsers(),
+    'users.add': (input, ctx) => auth.addUser(input, actorOf(ctx.session)),
+    'users.resetPassword': (input, ctx) => auth.resetPassword(input.username, actorOf(ctx.session)),
+    'users.setLocked': (input, ctx) => {
+      const a = actorOf(ctx.session);
+      if (input.username === a.username && input.locked) throw new ContractError('CONFLICT', '不能停用当前登录的账户');
+      return auth.setLocked(input.username, input.locked, a);
+    },
+  };
+
+  const dispatch = createDispatcher(handlers, auth, (err, channel) => {
+    log(`[core] internal error on ${channel}: ${(err as Error)?.stack ?? String(err)}`);
+  });
+
+  return {
+    dispatch,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    config: () => config,
+    auth,
+    cases,
+    catalog,
+    audit,
+    database,
+    ...(first.created ? { firstAdmin: { username: first.username, oneTimePassword: first.oneTimePassword } } : {}),
+    close() {
+      listeners.clear();
+      database.close();
+    },
+  };
+}

@@ -1,0 +1,271 @@
+/**
+ * The one contract between the renderer and the core. Every call the renderer may make is
+ * declared here once, with zod schemas for its input and output and who may call it. Both
+ * transports (Electron IPC, browser mode over HTTP) carry exactly these channels; the core
+ * validates every input (the renderer is untrusted) and strips outputs to their schema.
+ */
+import { z } from 'zod';
+import { ROLES, type Role } from '../auth/roles';
+import { CASE_STATUSES } from '../cases/status';
+import { ITEM_TYPES, SERVICE_LEVELS } from '../catalog/item-definition';
+
+/**
+ * 'public': anyone, signed in or not. 'session': any signed-in user, even one who must
+ * still change a one-time password. A role list: signed in, password changed, not idle-locked,
+ * and holding one of the roles.
+ */
+export type Access = 'public' | 'session' | readonly Role[];
+
+export interface ChannelSpec<I extends z.ZodType, O extends z.ZodType> {
+  input: I;
+  output: O;
+  access: Access;
+}
+
+function channel<I extends z.ZodType, O extends z.ZodType>(spec: ChannelSpec<I, O>): ChannelSpec<I, O> {
+  return spec;
+}
+
+const ALL_ROLES = ROLES;
+const ADMIN = ['admin'] as const;
+
+const shortText = (max: number) => z.string().trim().min(1).max(max);
+const empty = z.object({}).strict();
+
+export const userSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+});
+
+export const sessionInfoSchema = z.object({
+  user: userSchema,
+  mustChangePassword: z.boolean(),
+  locked: z.boolean(),
+  idleLockMinutes: z.number(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+export const itemSummarySchema = z.object({
+  code: z.string(),
+  version: z.number(),
+  name: z.string(),
+  shortName: z.string(),
+  type: z.enum(ITEM_TYPES),
+  department: z.string(),
+  departmentName: z.string(),
+  level: z.enum(SERVICE_LEVELS),
+  promisedDays: z.number(),
+  matchedBy: z.string().optional(),
+});
+export type ItemSummary = z.infer<typeof itemSummarySchema>;
+
+export const materialViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  form: z.string(),
+  count: z.number(),
+  required: z.boolean(),
+  commitmentAllowed: z.boolean(),
+  deferrable: z.boolean(),
+  deferDays: z.number().optional(),
+  reusableFrom: z.array(z.string()),
+  note: z.string().optional(),
+});
+
+export const itemDetailSchema = itemSummarySchema.extend({
+  legalBasis: z.array(z.string()),
+  conditions: z.array(z.string()),
+  legalDays: z.number(),
+  fees: z.object({ charged: z.boolean(), description: z.string().optional() }),
+  delivery: z.array(z.string()),
+  materials: z.array(materialViewSchema),
+  approval: z.object({ lead: z.string(), co: z.array(z.string()) }),
+  /** The form's JSON Schema with the shared definitions it uses already included. */
+  formSchema: z.record(z.string(), z.unknown()),
+  uiSchema: z.record(z.string(), z.unknown()),
+});
+export type ItemDetail = z.infer<typeof itemDetailSchema>;
+
+export const caseRowSchema = z.object({
+  id: z.string(),
+  caseNo: z.string(),
+  itemCode: z.string(),
+  itemName: z.string(),
+  applicantName: z.string(),
+  /** Always masked in lists (3201**********1234). */
+  applicantIdMasked: z.string(),
+  status: z.enum(CASE_STATUSES),
+  promisedDate: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+export type CaseRow = z.infer<typeof caseRowSchema>;
+
+export const caseEventSchema = z.object({
+  type: z.string(),
+  fromStatus: z.string().nullable(),
+  toStatus: z.string().nullable(),
+  actor: z.string(),
+  device: z.string(),
+  at: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+export const caseDetailSchema = caseRowSchema.extend({
+  itemVersion: z.number(),
+  department: z.string(),
+  centerCode: z.string(),
+  windowNo: z.string(),
+  formData: z.record(z.string(), z.unknown()),
+  events: z.array(caseEventSchema),
+});
+export type CaseDetail = z.infer<typeof caseDetailSchema>;
+
+export const settingEntrySchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  value: z.union([z.string(), z.number(), z.boolean()]),
+  /** Where the effective value comes from; only 'settings' and 'default' values are editable here. */
+  source: z.enum(['flag', 'env', 'file', 'settings', 'default']),
+  editable: z.boolean(),
+  description: z.string(),
+});
+
+export const contract = {
+  /** Who and where this workstation is; shown before sign-in. */
+  'system.info': channel({
+    input: empty,
+    output: z.object({
+      appName: z.string(),
+      version: z.string(),
+      centerCode: z.string(),
+      centerName: z.string(),
+      level: z.enum(['district', 'street']),
+      windowNo: z.string(),
+      training: z.boolean(),
+      transport: z.enum(['electron', 'browser']),
+    }),
+    access: 'public',
+  }),
+  /** Sign in with a local account. Fails with BAD_CREDENTIALS or ACCOUNT_LOCKED (after repeated failures). */
+  'auth.signIn': channel({
+    input: z.object({ username: shortText(64), password: z.string().min(1).max(256) }).strict(),
+    output: sessionInfoSchema,
+    access: 'public',
+  }),
+  /** The current session, or null when signed out. */
+  'auth.session': channel({ input: empty, output: sessionInfoSchema.nullable(), access: 'public' }),
+  'auth.signOut': channel({ input: empty, output: z.object({ signedOut: z.boolean() }), access: 'public' }),
+  /** Replace the password; required before anything else after a one-time password. WEAK_PASSWORD on a weak one. */
+  'auth.changePassword': channel({
+    input: z.object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) }).strict(),
+    output: sessionInfoSchema,
+    access: 'session',
+  }),
+  /** Unlock an idle-locked session with the same user's password. */
+  'auth.unlock': channel({
+    input: z.object({ password: z.string().min(1).max(256) }).strict(),
+    output: sessionInfoSchema,
+    access: 'session',
+  }),
+  /** The clerk is active (keyboard or mouse): postpones the idle lock. */
+  'auth.activity': channel({ input: empty, output: z.object({ locked: z.boolean() }), access: 'session' }),
+
+  /** Ranked item search: Chinese, pinyin, initials (gsdj), code, department. */
+  'catalog.search': channel({
+    input: z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(200).optional() }).strict(),
+    output: z.array(itemSummarySchema),
+    access: ALL_ROLES,
+  }),
+  /** One item's full definition with its form. NOT_FOUND for an unknown code or version. */
+  'catalog.get': channel({
+    input: z.object({ code: shortText(40), version: z.number().int().min(1).optional() }).strict(),
+    output: itemDetailSchema,
+    access: ALL_ROLES,
+  }),
+
+  /**
+   * Accept (受理) a case: the core re-validates the form against the item's schema
+   * (VALIDATION_FAILED with field errors), numbers the case locally and writes the case,
+   * its first timeline event, its outbox entry and the audit entry in one transaction.
+   */
+  'cases.accept': channel({
+    input: z
+      .object({
+        itemCode: shortText(40),
+        itemVersion: z.number().int().min(1),
+        formData: z.record(z.string(), z.unknown()),
+      })
+      .strict(),
+    output: caseRowSchema,
+    access: ALL_ROLES,
+  }),
+  /** Newest first. `query` matches case number, applicant name or full ID number (shown masked). */
+  'cases.list': channel({
+    input: z
+      .object({
+        query: z.string().max(64).optional(),
+        status: z.enum(CASE_STATUSES).optional(),
+        limit: z.number().int().min(1).max(500).optional(),
+        offset: z.number().int().min(0).optional(),
+      })
+      .strict(),
+    output: z.object({ rows: z.array(caseRowSchema), total: z.number() }),
+    access: ALL_ROLES,
+  }),
+  'cases.get': channel({
+    input: z.object({ id: shortText(40) }).strict(),
+    output: caseDetailSchema,
+    access: ALL_ROLES,
+  }),
+
+  /** Effective configuration with the source of each value. */
+  'settings.get': channel({ input: empty, output: z.array(settingEntrySchema), access: ADMIN }),
+  /** Change an admin-editable setting; CONFIG_INVALID names the key; CONFLICT when a higher layer fixes it. */
+  'settings.update': channel({
+    input: z.object({ key: shortText(64), value: z.union([z.string().max(500), z.number(), z.boolean()]) }).strict(),
+    output: z.array(settingEntrySchema),
+    access: ADMIN,
+  }),
+
+  'users.list': channel({
+    input: empty,
+    output: z.array(userSchema.extend({ locked: z.boolean(), mustChangePassword: z.boolean() })),
+    access: ADMIN,
+  }),
+  /** Create an account; returns its one-time password (shown once). */
+  'users.add': channel({
+    input: z
+      .object({
+        username: z.string().trim().regex(/^[a-z][a-z0-9_.-]{2,31}$/, '用户名为 3–32 位小写字母、数字、点、下划线或连字符，以字母开头'),
+        displayName: shortText(30),
+        role: z.enum(ROLES),
+      })
+      .strict(),
+    output: z.object({ user: userSchema, oneTimePassword: z.string() }),
+    access: ADMIN,
+  }),
+  'users.resetPassword': channel({
+    input: z.object({ username: shortText(64) }).strict(),
+    output: z.object({ oneTimePassword: z.string() }),
+    access: ADMIN,
+  }),
+  'users.setLocked': channel({
+    input: z.object({ username: shortText(64), locked: z.boolean() }).strict(),
+    output: z.object({ locked: z.boolean() }),
+    access: ADMIN,
+  }),
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type ChannelInput<C extends Channel> = z.input<Contract[C]['input']>;
+export type ChannelOutput<C extends Channel> = z.output<Contract[C]['output']>;
+
+export const CHANNELS = Object.keys(contract) as Channel[];
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}

@@ -1,0 +1,10 @@
+/** Events the core pushes to the renderer (IPC `webContents.send` or server-sent events). */
+import { z } from 'zod';
+
+export const coreEventSchema = z.discriminatedUnion('type', [
+  /** A case was created or changed; lists refresh. */
+  z.object({ type: z.literal('case.changed'), caseId: z.string() }),
+  /** The session was locked for inactivity or signed out elsewhere. */
+  z.object({ type: z.literal('session.locked'), reason: z.enum(['idle', 'signed-out']) }),
+]);
+export type CoreEvent = z.infer<typeof coreEventSchema>;
