@@ -33,9 +33,9 @@ function createWindow(): BrowserWindow {
 
 app.enableSandbox();
 
-app.whenReady().then(() => {
+app.whenReady().then(async () => {
   try {
-    workstation = createWorkstation({
+    workstation = await createWorkstation({
       transport: 'electron',
       config: { defaults: { dataDir: app.getPath('userData') } },
     });

@@ -11,6 +11,7 @@ import type { CoreEvent } from '../shared/contract/events';
 import { createAuditLog, type AuditLog } from './audit';
 import { createAuthService, type AuthService, type Session } from './auth';
 import { createCatalog, type Catalog } from './catalog';
+import { loadWorkingCalendar } from './calendar';
 import { createCasesService, type CasesService } from './cases';
 import { CONFIG_KEYS, ConfigError, loadConfig, parseSetting, type ConfigInputs, type LoadedConfig } from './config';
 import { readSettings, writeSetting } from './config/settings-store';
@@ -24,6 +25,7 @@ export interface WorkstationOptions {
   transport: 'electron' | 'browser';
   /** Overrides for tests. */
   catalogDir?: string;
+  calendarDir?: string;
   now?: () => Date;
   log?: (line: string) => void;
   /** Create the first admin on an empty database (default true; IT commands pass false). */
@@ -48,7 +50,7 @@ export interface Workstation {
 
 const DEVICE_PREFIX = 'ws';
 
-export function createWorkstation(options: WorkstationOptions): Workstation {
+export async function createWorkstation(options: WorkstationOptions): Promise<Workstation> {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   // Config without the settings layer first: it says where the data folder is.
@@ -82,6 +84,14 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   for (const p of catalog.problems) {
     log(`[catalog] ${p.file}${p.itemCode ? ` ${p.itemCode}` : ''}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
   }
+  // Promised dates come from the official calendar; outside its years they are left open
+  // (shown as 以后台确认为准), never guessed.
+  let calendar: Awaited<ReturnType<typeof loadWorkingCalendar>> | undefined;
+  try {
+    calendar = await loadWorkingCalendar(options.calendarDir);
+  } catch (err) {
+    log(`[calendar] ${(err as Error).message}`);
+  }
   const cases = createCasesService({
     db: database.db,
     audit,
@@ -89,6 +99,13 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     now,
     station: () => ({ centerCode: config.values.centerCode, windowNo: config.values.windowNo, device: device() }),
     onChange: (caseId) => emit({ type: 'case.changed', caseId }),
+    promisedDate: (days, today) => {
+      try {
+        return calendar ? calendar.addWorkingDays(today, days) : null;
+      } catch {
+        return null;
+      }
+    },
   });
 
   const first = options.createFirstAdmin === false ? { created: false as const } : auth.ensureFirstAdmin();

@@ -31,7 +31,7 @@ async function runUser(argv: string[], io: CliIo): Promise<number> {
   if (!sub || !['add', 'reset-password', 'lock', 'unlock'].includes(sub) || !username || cmd.positionals.length > 1) {
     throw new UsageError('用法：onewindow user <add|reset-password|lock|unlock> <用户名> [--role 角色] [--name 显示名]');
   }
-  const ws = createWorkstation({ transport: 'browser', config: cmd.config, createFirstAdmin: false, log: () => {} });
+  const ws = await createWorkstation({ transport: 'browser', config: cmd.config, createFirstAdmin: false, log: () => {} });
   const by = { actor: `it-cli:${process.env.USER ?? process.env.USERNAME ?? 'unknown'}`, role: 'admin' };
   try {
     if (sub === 'add') {

@@ -5,7 +5,7 @@ import { parseCommand, type CliIo } from './args';
 
 export async function runServe(argv: string[], io: CliIo): Promise<number> {
   const cmd = parseCommand(argv);
-  const ws = createWorkstation({ transport: 'browser', config: cmd.config });
+  const ws = await createWorkstation({ transport: 'browser', config: cmd.config });
   const cfg = ws.config();
   let server;
   try {

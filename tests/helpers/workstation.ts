@@ -14,7 +14,7 @@ export function isolatedConfig(dataDir: string, flags: Record<string, unknown> =
   return { flags: { dataDir, ...flags }, env: {}, systemFile: join(dataDir, 'no-system-config.json') };
 }
 
-export function openTestWorkstation(dataDir: string, options: Partial<WorkstationOptions> & { flags?: Record<string, unknown> } = {}): Workstation {
+export function openTestWorkstation(dataDir: string, options: Partial<WorkstationOptions> & { flags?: Record<string, unknown> } = {}): Promise<Workstation> {
   const { flags, ...rest } = options;
   return createWorkstation({ transport: 'browser', log: () => {}, ...rest, config: isolatedConfig(dataDir, flags) });
 }

@@ -36,7 +36,7 @@ beforeAll(async () => {
   writeCatalogFixture(join(dir.path, 'catalog'));
   mkdirSync(join(dir.path, 'renderer'));
   writeFileSync(join(dir.path, 'renderer', 'index.html'), '<!doctype html><title>OneWindow</title>');
-  ws = openTestWorkstation(join(dir.path, 'data'), { catalogDir: join(dir.path, 'catalog') });
+  ws = await openTestWorkstation(join(dir.path, 'data'), { catalogDir: join(dir.path, 'catalog') });
   server = await startBrowserMode({ workstation: ws, port: 0, rendererDir: join(dir.path, 'renderer') });
 });
 afterAll(async () => {

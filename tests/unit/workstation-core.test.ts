@@ -11,11 +11,11 @@ let clock = new Date('2026-11-27T09:30:00+08:00').getTime();
 const open = (flags: Record<string, unknown> = {}) =>
   openTestWorkstation(join(dir.path, 'data'), { catalogDir: join(dir.path, 'catalog'), now: () => new Date(clock), flags });
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = tempDir();
   writeCatalogFixture(join(dir.path, 'catalog'));
   clock = new Date('2026-11-27T09:30:00+08:00').getTime();
-  ws = open();
+  ws = await open();
 });
 afterEach(() => {
   ws.close();
@@ -42,9 +42,9 @@ describe('first start', () => {
     expect(ws.auth.listUsers()).toHaveLength(1);
   });
 
-  it('does not create a second admin on the next start', () => {
+  it('does not create a second admin on the next start', async () => {
     ws.close();
-    ws = open();
+    ws = await open();
     expect(ws.firstAdmin).toBeUndefined();
   });
 });
@@ -125,10 +125,12 @@ describe('accepting a case', () => {
     const r = await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData() }, admin);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    const row = r.data as { id: string; caseNo: string; applicantIdMasked: string; status: string };
+    const row = r.data as { id: string; caseNo: string; applicantIdMasked: string; status: string; promisedDate: string };
     expect(row.caseNo).toBe('32011300-20261127-01-0001');
     expect(row.applicantIdMasked).toBe('3201**********' + idNumber().slice(-4));
     expect(row.status).toBe('accepted');
+    // Friday 27 Nov 2026 + 3 working days (the weekend skipped) = Wednesday 2 Dec.
+    expect(row.promisedDate).toBe('2026-12-02');
     const db = ws.database.db;
     expect(db.select().from(cases).all()).toHaveLength(1);
     expect(db.select().from(caseEvents).all()).toMatchObject([{ caseId: row.id, type: 'accepted', actor: 'admin' }]);
@@ -144,7 +146,7 @@ describe('accepting a case', () => {
     let admin = await signInAdmin(ws);
     await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData() }, admin);
     ws.close();
-    ws = open({ windowNo: '01' });
+    ws = await open({ windowNo: '01' });
     const s = await ws.dispatch('auth.signIn', { username: 'admin', password: 'Counter2026pass' }, {});
     admin = s.session!;
     const list = await call('cases.list', {}, admin);
