@@ -5,7 +5,7 @@
  * and the rest of the catalogue still loads.
  */
 import Ajv from 'ajv';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   catalogFileSchema,
@@ -78,11 +78,19 @@ function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
-export function loadCatalog(dir = defaultCatalogDir()): LoadedCatalog {
+export interface LoadOptions {
+  /** Load only these file names from `dir` (e.g. when checking one file). */
+  only?: string[];
+  /** Where departments.json and _common.json come from when `dir` has none: the shipped catalogue. */
+  baseDir?: string;
+}
+
+export function loadCatalog(dir = defaultCatalogDir(), options: LoadOptions = {}): LoadedCatalog {
   const problems: CatalogProblem[] = [];
-  const departments = departmentSchema.array().parse(readJson(join(dir, 'departments.json')));
+  const base = (name: string) => (existsSync(join(dir, name)) ? join(dir, name) : join(options.baseDir ?? defaultCatalogDir(), name));
+  const departments = departmentSchema.array().parse(readJson(base('departments.json')));
   const deptCodes = new Set(departments.map((d) => d.code));
-  const common = ((readJson(join(dir, '_common.json')) as { definitions?: Record<string, unknown> }).definitions ?? {});
+  const common = ((readJson(base('_common.json')) as { definitions?: Record<string, unknown> }).definitions ?? {});
   const ajv = new Ajv({ strict: false, allErrors: true });
   for (const f of FORMATS) ajv.addFormat(f, true);
 
@@ -90,6 +98,7 @@ export function loadCatalog(dir = defaultCatalogDir()): LoadedCatalog {
   const seen = new Map<string, string>();
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json') && f !== 'departments.json' && !f.startsWith('_'))
+    .filter((f) => !options.only || options.only.includes(f))
     .sort();
   for (const file of files) {
     let raw: unknown;

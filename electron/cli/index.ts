@@ -9,8 +9,11 @@ import { DatabaseOpenError } from '../database';
 import { ContractError } from '../../shared/contract/errors';
 import { ROLES, type Role } from '../../shared/auth/roles';
 import { createWorkstation } from '../workstation';
+import { runCalendarCommand } from '../calendar/cli';
+import { runCatalogCommand } from '../catalog/cli';
 import { runDoctor } from './doctor';
 import { runServe } from './serve';
+import { runValidateCommand } from './validate';
 
 const USAGE = `用法：onewindow <命令> [参数] [--json]
   serve                                   以浏览器模式启动工作台（仅监听 127.0.0.1）
@@ -18,6 +21,9 @@ const USAGE = `用法：onewindow <命令> [参数] [--json]
   user reset-password <用户名>            生成一次性密码（首次登录须修改）
   user lock <用户名> | user unlock <用户名>
   doctor                                  检查配置、数据库完整性和版本
+  catalog list | search <关键词> | check <文件或目录>
+  validate <id-card|uscc|mobile> [值]     校验证件号码（不给值时逐行读取标准输入）
+  calendar add-working-days <YYYY-MM-DD> <n>  计算 n 个工作日后的日期
 配置参数（所有命令可用）：${Object.keys(CONFIG_KEYS).map(flagName).join(' ')} --config <系统配置文件>`;
 
 function emit(io: CliIo, json: boolean, data: unknown, human: string): void {
@@ -63,6 +69,9 @@ const COMMANDS: Record<string, CommandRunner> = {
   serve: runServe,
   user: runUser,
   doctor: runDoctor,
+  catalog: runCatalogCommand,
+  validate: runValidateCommand,
+  calendar: runCalendarCommand,
 };
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
