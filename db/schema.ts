@@ -45,6 +45,8 @@ export const cases = sqliteTable(
     applicantIdType: text('applicant_id_type').notNull(),
     applicantIdNo: text('applicant_id_no').notNull(),
     formData: text('form_data').notNull(),
+    /** The materials checklist at acceptance: [{ materialId, status, reusedFrom?, deferUntil? }]. */
+    materials: text('materials').notNull().default('[]'),
     status: text('status').notNull(),
     promisedDate: text('promised_date'),
     centerCode: text('center_code').notNull(),
@@ -127,4 +129,27 @@ export const auditLog = sqliteTable(
     hash: text('hash').notNull(),
   },
   (t) => [index('audit_log_action').on(t.action), uniqueIndex('audit_log_hash').on(t.hash)],
+);
+
+/**
+ * Drafts autosaved while the clerk types (crash-safe: synchronous=FULL). Each draft keeps a
+ * snapshot of the item definition it was started on, so a catalogue update never breaks it:
+ * it opens on its own version and is offered the upgrade.
+ */
+export const drafts = sqliteTable(
+  'drafts',
+  {
+    id: text('id').primaryKey(),
+    itemCode: text('item_code').notNull(),
+    itemVersion: integer('item_version').notNull(),
+    itemName: text('item_name').notNull(),
+    definition: text('definition').notNull(),
+    formData: text('form_data').notNull(),
+    materials: text('materials').notNull().default('[]'),
+    applicantName: text('applicant_name'),
+    createdBy: text('created_by').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('drafts_created_by').on(t.createdBy, t.updatedAt)],
 );

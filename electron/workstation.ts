@@ -13,6 +13,7 @@ import { createAuthService, type AuthService, type Session } from './auth';
 import { createCatalog, type Catalog } from './catalog';
 import { loadWorkingCalendar } from './calendar';
 import { createCasesService, type CasesService } from './cases';
+import { createDraftsService, type DraftsService } from './drafts';
 import { CONFIG_KEYS, ConfigError, loadConfig, parseSetting, type ConfigInputs, type LoadedConfig } from './config';
 import { readSettings, writeSetting } from './config/settings-store';
 import { openDatabase, type OpenedDatabase } from './database';
@@ -40,6 +41,7 @@ export interface Workstation {
   config(): LoadedConfig;
   auth: AuthService;
   cases: CasesService;
+  drafts: DraftsService;
   catalog: Catalog;
   audit: AuditLog;
   database: OpenedDatabase;
@@ -92,14 +94,17 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
   } catch (err) {
     log(`[calendar] ${(err as Error).message}`);
   }
+  const drafts = createDraftsService({ db: database.db, catalog, now });
   const cases = createCasesService({
+    drafts,
+    centerName: () => config.values.centerName,
     db: database.db,
     audit,
     catalog,
     now,
     station: () => ({ centerCode: config.values.centerCode, windowNo: config.values.windowNo, device: device() }),
     onChange: (caseId) => emit({ type: 'case.changed', caseId }),
-    promisedDate: (days, today) => {
+    addWorkingDays: (today, days) => {
       try {
         return calendar ? calendar.addWorkingDays(today, days) : null;
       } catch {
@@ -169,6 +174,22 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     },
     'cases.list': (input) => cases.list(input),
     'cases.get': (input) => cases.get(input.id),
+    'cases.oneTimeNotice': (input, ctx) => cases.oneTimeNotice(input, actorOf(ctx.session)),
+    'applicants.lookup': (input, ctx) => cases.lookupApplicant(input, actorOf(ctx.session)),
+    'drafts.save': (input, ctx) => drafts.save(input, actorOf(ctx.session).username),
+    'drafts.list': (_input, ctx) => drafts.list(actorOf(ctx.session).username),
+    'drafts.get': (input, ctx) => {
+      const draft = drafts.get(input.draftId, actorOf(ctx.session).username);
+      let latestVersion: number | null = null;
+      try {
+        latestVersion = catalog.get(draft.itemCode).version;
+      } catch {
+        latestVersion = null; // the item left the catalogue: the draft can still be read and accepted on its own version
+      }
+      const { definition, ...row } = draft;
+      return { draft: row, item: definition, latestVersion };
+    },
+    'drafts.discard': (input, ctx) => ({ discarded: drafts.discard(input.draftId, actorOf(ctx.session).username) }),
     'settings.get': () => settingsView(),
     'settings.update': (input, ctx) => {
       const a = actorOf(ctx.session);
@@ -214,6 +235,7 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     config: () => config,
     auth,
     cases,
+    drafts,
     catalog,
     audit,
     database,

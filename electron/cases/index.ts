@@ -8,7 +8,8 @@ import { and, count, desc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { ulid } from 'ulid';
 import { caseEvents, caseNumberSequences, cases, outbox } from '../../db/schema';
-import type { CaseDetail, CaseRow } from '../../shared/contract/channels';
+import type { CaseDetail, CaseRow, ChannelOutput, ItemDetail } from '../../shared/contract/channels';
+import { describeMaterial, evaluateMaterials, type MaterialState } from '../../shared/catalog/materials';
 import { ContractError } from '../../shared/contract/errors';
 import type { CaseStatus } from '../../shared/cases/status';
 import { createFormValidator } from '../../shared/forms';
@@ -16,6 +17,7 @@ import { maskIdNumber } from '../../shared/validators';
 import type { AuditLog } from '../audit';
 import type { Catalog } from '../catalog';
 import type { WorkstationDb } from '../database';
+import type { DraftsService } from '../drafts';
 
 export interface CaseActor {
   username: string;
@@ -27,14 +29,29 @@ export interface CasesDeps {
   audit: AuditLog;
   catalog: Catalog;
   station: () => { centerCode: string; windowNo: string; device: string };
-  /** The promised completion date for n working days from today, or null when the calendar cannot say. */
-  promisedDate?: (workingDays: number, today: string) => string | null;
+  drafts: DraftsService;
+  /** The day n working days after `today`, or null when the calendar cannot say. */
+  addWorkingDays?: (today: string, workingDays: number) => string | null;
+  centerName: () => string;
   now?: () => Date;
   onChange?: (caseId: string) => void;
 }
 
+export interface AcceptInput {
+  itemCode: string;
+  itemVersion: number;
+  formData: Record<string, unknown>;
+  materials: MaterialState[];
+  draftId?: string;
+}
+
+export type OneTimeNotice = ChannelOutput<'cases.oneTimeNotice'>;
+export type ApplicantLookup = ChannelOutput<'applicants.lookup'>;
+
 export interface CasesService {
-  accept(input: { itemCode: string; itemVersion: number; formData: Record<string, unknown> }, by: CaseActor): CaseRow;
+  accept(input: AcceptInput, by: CaseActor): CaseRow;
+  oneTimeNotice(input: { itemCode: string; itemVersion: number; applicantName?: string; materials: MaterialState[]; draftId?: string }, by: CaseActor): OneTimeNotice;
+  lookupApplicant(input: { idNumber?: string; creditCode?: string }, by: CaseActor): ApplicantLookup;
   list(input: { query?: string; status?: CaseStatus; limit?: number; offset?: number }): { rows: CaseRow[]; total: number };
   get(id: string): CaseDetail;
 }
@@ -93,19 +110,93 @@ export function createCasesService(deps: CasesDeps): CasesService {
     return `${prefix}-${String(row.lastValue).padStart(4, '0')}`;
   }
 
+  /** The item as the form was filled: the catalogue's version, or the draft's own snapshot. */
+  function definitionFor(itemCode: string, itemVersion: number, draftId: string | undefined, by: string): ItemDetail {
+    if (draftId) {
+      const draft = deps.drafts.get(draftId, by);
+      if (draft.itemCode !== itemCode || draft.itemVersion !== itemVersion) {
+        throw new ContractError('CONFLICT', '草稿对应的事项或版本与提交的不一致，请重新打开草稿');
+      }
+      return draft.definition;
+    }
+    return catalog.detail(catalog.get(itemCode, itemVersion));
+  }
+
   return {
+    oneTimeNotice(input, by) {
+      const item = definitionFor(input.itemCode, input.itemVersion, input.draftId, by.username);
+      const { missing } = evaluateMaterials(item.materials, input.materials);
+      const notice: OneTimeNotice = {
+        itemCode: item.code,
+        itemName: item.name,
+        departmentName: item.departmentName,
+        applicantName: input.applicantName || null,
+        missing: missing.map((m) => ({ materialId: m.id, name: m.name, description: describeMaterial(m), ...(m.note ? { note: m.note } : {}) })),
+        issuedAt: now().toISOString(),
+        issuedBy: by.username,
+        centerName: deps.centerName(),
+      };
+      audit.append({ actor: by.username, role: by.role, action: 'case.oneTimeNotice', detail: { itemCode: item.code, missing: notice.missing.map((m) => m.materialId) } });
+      return notice;
+    },
+    lookupApplicant(input, by) {
+      const key = (input.idNumber ?? input.creditCode ?? '').toUpperCase();
+      const kind = input.idNumber ? 'id-card' : 'uscc';
+      audit.append({ actor: by.username, role: by.role, action: 'pii.lookup', detail: { kind, key: maskIdNumber(key) } });
+      const direct = db
+        .select({ caseNo: cases.caseNo, createdAt: cases.createdAt, formData: cases.formData })
+        .from(cases)
+        .where(and(eq(cases.applicantIdType, kind), eq(cases.applicantIdNo, key)))
+        .orderBy(desc(cases.createdAt))
+        .limit(1)
+        .get();
+      // A person may be on record as the applicant of a company's case.
+      const viaApplicant =
+        direct ??
+        (kind === 'id-card'
+          ? db
+              .select({ caseNo: cases.caseNo, createdAt: cases.createdAt, formData: cases.formData })
+              .from(cases)
+              .where(sql`upper(json_extract(${cases.formData}, '$.applicant.idNumber')) = ${key}`)
+              .orderBy(desc(cases.createdAt))
+              .limit(1)
+              .get()
+          : undefined);
+      if (!viaApplicant) return { found: false, data: {} };
+      const recorded = JSON.parse(viaApplicant.formData) as Record<string, unknown>;
+      const block = kind === 'id-card' ? 'applicant' : 'company';
+      const data = recorded[block] && typeof recorded[block] === 'object' ? { [block]: recorded[block] } : {};
+      return { found: Object.keys(data).length > 0, sourceCaseNo: viaApplicant.caseNo, sourceDate: viaApplicant.createdAt, data };
+    },
     accept(input, by) {
-      const item = catalog.get(input.itemCode, input.itemVersion);
-      const result = forms.validate(item.resolvedSchema, input.formData);
+      const item = definitionFor(input.itemCode, input.itemVersion, input.draftId, by.username);
+      const result = forms.validate(item.formSchema, input.formData);
       if (!result.ok) {
         throw new ContractError('VALIDATION_FAILED', `表单有 ${result.errors.length} 处需要修改：${result.errors[0]!.message}`, result.errors);
+      }
+      const checklist = evaluateMaterials(item.materials, input.materials);
+      if (checklist.blocking.length) {
+        throw new ContractError(
+          'VALIDATION_FAILED',
+          `材料不齐，暂不能受理：${checklist.blocking.map((b) => b.reason).join('；')}。可出具一次性告知书`,
+          checklist.blocking.map((b) => ({ path: `materials.${b.materialId}`, message: b.reason })),
+        );
       }
       const applicant = extractApplicant(input.formData);
       const station = deps.station();
       const at = now();
       const iso = at.toISOString();
       const today = localDate(at);
-      const promisedDate = deps.promisedDate?.(item.timeLimit.promisedDays, today) ?? null;
+      const promisedDate = deps.addWorkingDays?.(today, item.promisedDays) ?? null;
+      const byMaterial = new Map(input.materials.map((m) => [m.materialId, m]));
+      const materials = item.materials.map((m) => {
+        const state = byMaterial.get(m.id) ?? { materialId: m.id, status: 'missing' as const };
+        return {
+          ...state,
+          name: m.name,
+          deferUntil: state.status === 'deferred' ? (deps.addWorkingDays?.(today, m.deferDays ?? 5) ?? null) : null,
+        };
+      });
       const id = ulid(at.getTime());
       const status: CaseStatus = 'accepted';
       const record = db.transaction((tx) => {
@@ -121,6 +212,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
           applicantIdType: applicant.idType,
           applicantIdNo: applicant.idNo,
           formData: JSON.stringify(input.formData),
+          materials: JSON.stringify(materials),
           status,
           promisedDate,
           centerCode: station.centerCode,
@@ -130,6 +222,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
           updatedAt: iso,
         };
         tx.insert(cases).values(row).run();
+        if (input.draftId) deps.drafts.remove(tx, input.draftId);
         tx.insert(caseEvents)
           .values({
             caseId: id,
@@ -139,7 +232,12 @@ export function createCasesService(deps: CasesDeps): CasesService {
             actor: by.username,
             device: station.device,
             at: iso,
-            detail: JSON.stringify({ itemCode: item.code, itemVersion: item.version, promisedDate }),
+            detail: JSON.stringify({
+              itemCode: item.code,
+              itemVersion: item.version,
+              promisedDate,
+              deferred: materials.filter((m) => m.status === 'deferred').map((m) => ({ name: m.name, deferUntil: m.deferUntil })),
+            }),
           })
           .run();
         tx.insert(outbox)
@@ -191,6 +289,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
         centerCode: c.centerCode,
         windowNo: c.windowNo,
         formData: JSON.parse(c.formData) as Record<string, unknown>,
+        materials: JSON.parse(c.materials) as CaseDetail['materials'],
         events: events.map((e) => ({
           type: e.type,
           fromStatus: e.fromStatus,

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { ROLES, type Role } from '../auth/roles';
 import { CASE_STATUSES } from '../cases/status';
-import { ITEM_TYPES, SERVICE_LEVELS } from '../catalog/item-definition';
+import { ITEM_TYPES, MATERIAL_FORMS, SERVICE_LEVELS } from '../catalog/item-definition';
+import { MATERIAL_STATUSES, materialStateSchema } from '../catalog/materials';
 
 /**
  * 'public': anyone, signed in or not. 'session': any signed-in user, even one who must
@@ -64,13 +65,13 @@ export type ItemSummary = z.infer<typeof itemSummarySchema>;
 export const materialViewSchema = z.object({
   id: z.string(),
   name: z.string(),
-  form: z.string(),
+  form: z.enum(MATERIAL_FORMS),
   count: z.number(),
   required: z.boolean(),
   commitmentAllowed: z.boolean(),
   deferrable: z.boolean(),
   deferDays: z.number().optional(),
-  reusableFrom: z.array(z.string()),
+  reusableFrom: z.array(z.enum(['e-licence', 'earlier-case'])),
   note: z.string().optional(),
 });
 
@@ -113,8 +114,18 @@ export const caseEventSchema = z.object({
   detail: z.record(z.string(), z.unknown()),
 });
 
+export const caseMaterialSchema = z.object({
+  materialId: z.string(),
+  name: z.string(),
+  status: z.enum(MATERIAL_STATUSES),
+  reusedFrom: z.string().optional(),
+  /** For 容缺: the day the applicant must supply it by. */
+  deferUntil: z.string().nullable().optional(),
+});
+
 export const caseDetailSchema = caseRowSchema.extend({
   itemVersion: z.number(),
+  materials: z.array(caseMaterialSchema),
   department: z.string(),
   centerCode: z.string(),
   windowNo: z.string(),
@@ -122,6 +133,18 @@ export const caseDetailSchema = caseRowSchema.extend({
   events: z.array(caseEventSchema),
 });
 export type CaseDetail = z.infer<typeof caseDetailSchema>;
+
+export const draftRowSchema = z.object({
+  id: z.string(),
+  itemCode: z.string(),
+  itemVersion: z.number(),
+  itemName: z.string(),
+  applicantName: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type DraftRow = z.infer<typeof draftRowSchema>;
+
+const formDataSchema = z.record(z.string(), z.unknown()).refine((v) => JSON.stringify(v).length <= 256 * 1024, '表单数据过大');
 
 export const settingEntrySchema = z.object({
   key: z.string(),
@@ -196,7 +219,10 @@ export const contract = {
       .object({
         itemCode: shortText(40),
         itemVersion: z.number().int().min(1),
-        formData: z.record(z.string(), z.unknown()),
+        formData: formDataSchema,
+        materials: z.array(materialStateSchema).max(100).default([]),
+        /** The draft this case was filled in; it is removed in the same transaction. */
+        draftId: shortText(40).optional(),
       })
       .strict(),
     output: caseRowSchema,
@@ -218,6 +244,85 @@ export const contract = {
   'cases.get': channel({
     input: z.object({ id: shortText(40) }).strict(),
     output: caseDetailSchema,
+    access: ALL_ROLES,
+  }),
+  /**
+   * 一次性告知: every required material still missing for this applicant and item, in one list,
+   * so the citizen never comes back twice for the same item. Audited.
+   */
+  'cases.oneTimeNotice': channel({
+    input: z
+      .object({
+        itemCode: shortText(40),
+        itemVersion: z.number().int().min(1),
+        applicantName: z.string().trim().max(100).optional(),
+        materials: z.array(materialStateSchema).max(100),
+        draftId: shortText(40).optional(),
+      })
+      .strict(),
+    output: z.object({
+      itemCode: z.string(),
+      itemName: z.string(),
+      departmentName: z.string(),
+      applicantName: z.string().nullable(),
+      missing: z.array(z.object({ materialId: z.string(), name: z.string(), description: z.string(), note: z.string().optional() })),
+      issuedAt: z.string(),
+      issuedBy: z.string(),
+      centerName: z.string(),
+    }),
+    access: ALL_ROLES,
+  }),
+
+  /**
+   * Once-only (信息互通共享的材料不再重复提交): what is on record for this person or company
+   * from the latest earlier case, to prefill the form. Viewing it is audited.
+   */
+  'applicants.lookup': channel({
+    input: z
+      .object({ idNumber: z.string().trim().max(18).optional(), creditCode: z.string().trim().max(18).optional() })
+      .strict()
+      .refine((v) => !!v.idNumber !== !!v.creditCode, '请提供公民身份号码或统一社会信用代码之一'),
+    output: z.object({
+      found: z.boolean(),
+      sourceCaseNo: z.string().optional(),
+      sourceDate: z.string().optional(),
+      /** Blocks of the shared form definitions (applicant, company) as recorded. */
+      data: z.record(z.string(), z.unknown()),
+    }),
+    access: ALL_ROLES,
+  }),
+
+  /** Autosave: creates the draft on the first call, then updates it. NOT_FOUND if it was already used or discarded. */
+  'drafts.save': channel({
+    input: z
+      .object({
+        draftId: shortText(40).optional(),
+        itemCode: shortText(40),
+        itemVersion: z.number().int().min(1),
+        formData: formDataSchema,
+        materials: z.array(materialStateSchema).max(100).default([]),
+        /** Move the draft to the current version of its item (after the clerk chose to upgrade). */
+        upgrade: z.boolean().optional(),
+      })
+      .strict(),
+    output: z.object({ draftId: z.string(), savedAt: z.string() }),
+    access: ALL_ROLES,
+  }),
+  /** The signed-in clerk's drafts, newest first. */
+  'drafts.list': channel({ input: empty, output: z.array(draftRowSchema), access: ALL_ROLES }),
+  /** A draft with the item definition it was started on, and the catalogue's current version. */
+  'drafts.get': channel({
+    input: z.object({ draftId: shortText(40) }).strict(),
+    output: z.object({
+      draft: draftRowSchema.extend({ formData: z.record(z.string(), z.unknown()), materials: z.array(materialStateSchema) }),
+      item: itemDetailSchema,
+      latestVersion: z.number().nullable(),
+    }),
+    access: ALL_ROLES,
+  }),
+  'drafts.discard': channel({
+    input: z.object({ draftId: shortText(40) }).strict(),
+    output: z.object({ discarded: z.boolean() }),
     access: ALL_ROLES,
   }),
 

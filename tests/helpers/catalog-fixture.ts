@@ -21,7 +21,12 @@ export const PERSONAL_ITEM = {
   timeLimit: { legalDays: 5, promisedDays: 3 },
   fees: { charged: false },
   delivery: ['window', 'express'],
-  materials: [{ id: 'id-card', name: '居民身份证', form: 'original', count: 1, required: true, reusableFrom: ['earlier-case'] }],
+  materials: [
+    { id: 'id-card', name: '居民身份证', form: 'original', count: 1, required: true, reusableFrom: ['earlier-case'] },
+    { id: 'photo', name: '近期免冠证件照', form: 'original', count: 2, required: true, deferrable: true, deferDays: 5 },
+    { id: 'hukou-book', name: '户口簿', form: 'copy', count: 1, required: true, commitmentAllowed: true },
+    { id: 'proxy', name: '授权委托书', form: 'original', count: 1, required: false },
+  ],
   approval: { lead: 'MZ', co: [] },
   form: {
     schema: {
@@ -82,3 +87,10 @@ export function idNumber(birth = '19550310', seq = '123', region = '320113'): st
 export function personalFormData(name = '王秀英', id = idNumber()): Record<string, unknown> {
   return { applicant: { name, idNumber: id, mobile: '13912345678' }, address: { division: '320113003', detail: '迈皋桥街道华电路1号' } };
 }
+
+/** A checklist that lets PERSONAL_ITEM be accepted. */
+export const COMPLETE_MATERIALS = [
+  { materialId: 'id-card', status: 'received' },
+  { materialId: 'photo', status: 'received' },
+  { materialId: 'hukou-book', status: 'received' },
+] as const;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserMode, type BrowserModeServer } from '../../electron/browser-mode/server';
 import type { Workstation } from '../../electron/workstation';
-import { PERSONAL_ITEM, personalFormData, writeCatalogFixture } from '../helpers/catalog-fixture';
+import { COMPLETE_MATERIALS, PERSONAL_ITEM, personalFormData, writeCatalogFixture } from '../helpers/catalog-fixture';
 import { openTestWorkstation, tempDir } from '../helpers/workstation';
 
 let dir: ReturnType<typeof tempDir>;
@@ -94,7 +94,7 @@ describe('browser mode guards', () => {
       request({ host: '127.0.0.1', port: url.port, path: '/api/events', headers: { host: host(), cookie: cookies } }, resolve).end(),
     );
     sse.on('data', (chunk: Buffer) => events.push(chunk.toString()));
-    const accepted = await post('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData() }, cookies);
+    const accepted = await post('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData(), materials: COMPLETE_MATERIALS }, cookies);
     expect(JSON.parse(accepted.body)).toMatchObject({ ok: true, data: { status: 'accepted' } });
     await new Promise((r) => setTimeout(r, 200));
     sse.destroy();

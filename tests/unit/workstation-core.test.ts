@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { outbox, caseEvents, cases, auditLog } from '../../db/schema';
 import type { Workstation } from '../../electron/workstation';
-import { COMPANY_ITEM, idNumber, PERSONAL_ITEM, personalFormData, writeCatalogFixture } from '../helpers/catalog-fixture';
+import { COMPANY_ITEM, COMPLETE_MATERIALS, idNumber, PERSONAL_ITEM, personalFormData, writeCatalogFixture } from '../helpers/catalog-fixture';
 import { openTestWorkstation, signInAdmin, tempDir } from '../helpers/workstation';
 
 let dir: ReturnType<typeof tempDir>;
@@ -122,7 +122,7 @@ describe('contract boundary', () => {
 describe('accepting a case', () => {
   it('numbers it locally and writes case, event, outbox and audit together', async () => {
     const admin = await signInAdmin(ws);
-    const r = await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData() }, admin);
+    const r = await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData(), materials: COMPLETE_MATERIALS }, admin);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const row = r.data as { id: string; caseNo: string; applicantIdMasked: string; status: string; promisedDate: string };
@@ -138,32 +138,32 @@ describe('accepting a case', () => {
     expect(db.select().from(auditLog).all().map((a) => a.action)).toContain('case.accept');
     expect(ws.audit.verify()).toMatchObject({ ok: true });
 
-    const second = await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData('李建国', idNumber('19600101', '451')) }, admin);
+    const second = await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData('李建国', idNumber('19600101', '451')), materials: COMPLETE_MATERIALS }, admin);
     expect(second.ok && (second.data as { caseNo: string }).caseNo).toBe('32011300-20261127-01-0002');
   });
 
   it('keeps cases and the number sequence across a restart', async () => {
     let admin = await signInAdmin(ws);
-    await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData() }, admin);
+    await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData(), materials: COMPLETE_MATERIALS }, admin);
     ws.close();
     ws = await open({ windowNo: '01' });
     const s = await ws.dispatch('auth.signIn', { username: 'admin', password: 'Counter2026pass' }, {});
     admin = s.session!;
     const list = await call('cases.list', {}, admin);
     expect(list.ok && (list.data as { total: number }).total).toBe(1);
-    const next = await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData() }, admin);
+    const next = await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData(), materials: COMPLETE_MATERIALS }, admin);
     expect(next.ok && (next.data as { caseNo: string }).caseNo).toBe('32011300-20261127-01-0002');
   });
 
   it('re-validates the form in the core and writes nothing when it is wrong', async () => {
     const admin = await signInAdmin(ws);
     const bad = personalFormData('王秀英', idNumber().slice(0, 17) + (idNumber().endsWith('1') ? '2' : '1'));
-    const r = await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: bad }, admin);
+    const r = await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: bad, materials: COMPLETE_MATERIALS }, admin);
     expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     if (!r.ok) expect(r.error.message).toMatch(/[\u4e00-\u9fa5]/);
     expect(ws.database.db.select().from(cases).all()).toHaveLength(0);
     expect(ws.database.db.select().from(outbox).all()).toHaveLength(0);
-    const unknownVersion = await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 7, formData: personalFormData() }, admin);
+    const unknownVersion = await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 7, formData: personalFormData(), materials: COMPLETE_MATERIALS }, admin);
     expect(unknownVersion).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
@@ -174,7 +174,7 @@ describe('accepting a case', () => {
     const r = await call('cases.accept', { itemCode: COMPANY_ITEM.code, itemVersion: 2, formData }, admin);
     // The fixture's credit code is not valid: the core must say so.
     expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-    await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData() }, admin);
+    await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData(), materials: COMPLETE_MATERIALS }, admin);
     const byId = await call('cases.list', { query: idNumber() }, admin);
     expect(byId.ok && (byId.data as { total: number }).total).toBe(1);
     const byMasked = await call('cases.list', { query: '3201**' }, admin);

@@ -1,0 +1,187 @@
+/** Materials checklist, 一次性告知, once-only prefill and drafts, through the real core. */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Workstation } from '../../electron/workstation';
+import { appPath } from '../../electron/paths';
+import { COMPLETE_MATERIALS, idNumber, PERSONAL_ITEM, personalFormData, writeCatalogFixture } from '../helpers/catalog-fixture';
+import { openTestWorkstation, signInAdmin, tempDir } from '../helpers/workstation';
+
+let dir: ReturnType<typeof tempDir>;
+let ws: Workstation;
+let session: string;
+const clock = new Date('2026-11-27T09:30:00+08:00').getTime();
+const open = () => openTestWorkstation(join(dir.path, 'data'), { catalogDir: join(dir.path, 'catalog'), now: () => new Date(clock) });
+
+beforeEach(async () => {
+  dir = tempDir();
+  writeCatalogFixture(join(dir.path, 'catalog'));
+  ws = await open();
+  session = await signInAdmin(ws);
+});
+afterEach(() => {
+  ws.close();
+  dir.remove();
+});
+
+async function call<T = any>(channel: string, input: unknown): Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string; details?: any } }> {
+  return (await ws.dispatch(channel, input, { sessionId: session })).envelope as never;
+}
+const accept = (materials: unknown[], extra: Record<string, unknown> = {}) =>
+  call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData(), materials, ...extra });
+
+describe('materials checklist', () => {
+  it('says exactly which materials block acceptance', async () => {
+    const r = await accept([{ materialId: 'id-card', status: 'received' }]);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('VALIDATION_FAILED');
+    expect(r.error.message).toContain('近期免冠证件照');
+    expect(r.error.message).toContain('户口簿');
+    expect(r.error.message).toContain('告知承诺');
+    expect(r.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['materials.hukou-book', 'materials.photo']);
+  });
+
+  it('refuses commitment or deferral where the item does not allow it', async () => {
+    const r = await accept([
+      { materialId: 'id-card', status: 'commitment' },
+      { materialId: 'photo', status: 'received' },
+      { materialId: 'hukou-book', status: 'deferred' },
+    ]);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.message).toContain('“居民身份证”不适用告知承诺制');
+      expect(r.error.message).toContain('“户口簿”是核心材料，不能容缺受理');
+    }
+  });
+
+  it('accepts with a commitment and a deferred material, recording the deadline in working days', async () => {
+    const r = await accept([
+      { materialId: 'id-card', status: 'reused', reusedFrom: '32011300-20261101-01-0003' },
+      { materialId: 'photo', status: 'deferred' },
+      { materialId: 'hukou-book', status: 'commitment' },
+    ]);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const detail = await call('cases.get', { id: r.data.id });
+    expect(detail.ok && detail.data.materials).toEqual([
+      { materialId: 'id-card', name: '居民身份证', status: 'reused', reusedFrom: '32011300-20261101-01-0003', deferUntil: null },
+      // Friday 27 Nov 2026 + 5 working days = Friday 4 Dec.
+      { materialId: 'photo', name: '近期免冠证件照', status: 'deferred', deferUntil: '2026-12-04' },
+      { materialId: 'hukou-book', name: '户口簿', status: 'commitment', deferUntil: null },
+      { materialId: 'proxy', name: '授权委托书', status: 'missing', deferUntil: null },
+    ]);
+  });
+});
+
+describe('一次性告知', () => {
+  it('lists every missing required material at once and is audited', async () => {
+    const r = await call('cases.oneTimeNotice', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, applicantName: '王秀英', materials: [{ materialId: 'id-card', status: 'received' }] });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.data.missing.map((m: { name: string }) => m.name)).toEqual(['近期免冠证件照', '户口簿']);
+    expect(r.data.missing[0].description).toBe('近期免冠证件照（原件 2 份）');
+    expect(r.data).toMatchObject({ itemName: '老年人优待证办理', applicantName: '王秀英', issuedBy: 'admin' });
+    expect(ws.audit.recent(3).map((a) => a.action)).toContain('case.oneTimeNotice');
+  });
+});
+
+describe('once-only prefill', () => {
+  it('returns what is on record for an ID number from the latest case, and audits the look-up', async () => {
+    expect(await call('applicants.lookup', { idNumber: idNumber() })).toMatchObject({ ok: true, data: { found: false } });
+    const first = await accept([...COMPLETE_MATERIALS]);
+    expect(first.ok).toBe(true);
+    const r = await call('applicants.lookup', { idNumber: idNumber().toLowerCase() });
+    expect(r).toMatchObject({ ok: true, data: { found: true, data: { applicant: { name: '王秀英', mobile: '13912345678' } } } });
+    if (r.ok && first.ok) expect(r.data.sourceCaseNo).toBe(first.data.caseNo);
+    expect(ws.audit.recent(1)[0]!.action).toBe('pii.lookup');
+    expect(ws.audit.recent(1)[0]!.detail).not.toContain(idNumber().slice(6, 14));
+    expect(await call('applicants.lookup', {})).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+});
+
+describe('drafts', () => {
+  it('saves, lists, reopens and is consumed by the case it becomes', async () => {
+    const saved = await call('drafts.save', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: { applicant: { name: '王秀英' } }, materials: [] });
+    expect(saved.ok).toBe(true);
+    if (!saved.ok) return;
+    const draftId = saved.data.draftId;
+    await call('drafts.save', { draftId, itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData(), materials: [...COMPLETE_MATERIALS] });
+    const list = await call('drafts.list', {});
+    expect(list.ok && list.data).toMatchObject([{ id: draftId, itemName: '老年人优待证办理', applicantName: '王秀英' }]);
+    const got = await call('drafts.get', { draftId });
+    expect(got.ok && got.data.draft.formData).toEqual(personalFormData());
+    expect(got.ok && got.data.latestVersion).toBe(1);
+    const accepted = await accept([...COMPLETE_MATERIALS], { draftId });
+    expect(accepted.ok).toBe(true);
+    expect((await call('drafts.list', {})).ok && ((await call('drafts.list', {})) as { data: unknown[] }).data).toEqual([]);
+  });
+
+  it("keeps another clerk's drafts out of reach", async () => {
+    const saved = await call('drafts.save', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: {}, materials: [] });
+    const added = await call('users.add', { username: 'zhouxin', displayName: '周欣', role: 'clerk' });
+    const otp = added.ok ? added.data.oneTimePassword : '';
+    const s = await ws.dispatch('auth.signIn', { username: 'zhouxin', password: otp }, {});
+    await ws.dispatch('auth.changePassword', { currentPassword: otp, newPassword: 'Zhouxin2026pw' }, { sessionId: s.session! });
+    const other = await ws.dispatch('drafts.get', { draftId: saved.ok ? saved.data.draftId : '' }, { sessionId: s.session! });
+    expect(other.envelope).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('opens a draft on its own version after a catalogue update, accepts it on that version, and upgrades on request', async () => {
+    const saved = await call('drafts.save', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData(), materials: [...COMPLETE_MATERIALS] });
+    const draftId = saved.ok ? saved.data.draftId : '';
+    // IT ships version 2 of the item: a new required field.
+    ws.close();
+    const v2 = structuredClone(PERSONAL_ITEM) as any;
+    v2.version = 2;
+    v2.form.schema.required.push('livesAlone');
+    v2.form.schema.properties.livesAlone = { type: 'boolean', title: '是否独居' };
+    writeFileSync(join(dir.path, 'catalog', 'mz.json'), JSON.stringify({ department: 'MZ', items: [v2] }));
+    ws = await open();
+    session = (await ws.dispatch('auth.signIn', { username: 'admin', password: 'Counter2026pass' }, {})).session!;
+
+    const got = await call('drafts.get', { draftId });
+    expect(got.ok && got.data.item.version).toBe(1);
+    expect(got.ok && got.data.latestVersion).toBe(2);
+    // Without the draft, version 1 is gone from the catalogue …
+    expect(await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData(), materials: [...COMPLETE_MATERIALS] })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    // … upgrading moves the draft to version 2, whose new field is then required.
+    const upgraded = await call('drafts.save', { draftId, itemCode: PERSONAL_ITEM.code, itemVersion: 2, formData: personalFormData(), materials: [...COMPLETE_MATERIALS], upgrade: true });
+    expect(upgraded.ok).toBe(true);
+    const after = await call('drafts.get', { draftId });
+    expect(after.ok && after.data.item.version).toBe(2);
+    const missingField = await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 2, formData: personalFormData(), materials: [...COMPLETE_MATERIALS], draftId });
+    expect(missingField).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    const ok = await call('cases.accept', { itemCode: PERSONAL_ITEM.code, itemVersion: 2, formData: { ...personalFormData(), livesAlone: false }, materials: [...COMPLETE_MATERIALS], draftId });
+    expect(ok.ok).toBe(true);
+  });
+
+  it('survives the process being killed right after the save returned', async () => {
+    ws.close();
+    const data = join(dir.path, 'killed');
+    // A child process saves a draft, reports the id, and is killed -9 before it can close the database.
+    const script = `
+      import { createWorkstation } from ${JSON.stringify(appPath('electron', 'workstation.ts'))};
+      const ws = await createWorkstation({ transport: 'browser', log: () => {}, catalogDir: ${JSON.stringify(join(dir.path, 'catalog'))},
+        config: { flags: { dataDir: ${JSON.stringify(data)} }, env: {}, systemFile: '/nonexistent' } });
+      const s = await ws.dispatch('auth.signIn', { username: 'admin', password: ws.firstAdmin.oneTimePassword }, {});
+      await ws.dispatch('auth.changePassword', { currentPassword: ws.firstAdmin.oneTimePassword, newPassword: 'Counter2026pass' }, { sessionId: s.session });
+      const r = await ws.dispatch('drafts.save', { itemCode: ${JSON.stringify(PERSONAL_ITEM.code)}, itemVersion: 1, formData: { applicant: { name: '赵敏' } }, materials: [] }, { sessionId: s.session });
+      process.stdout.write(JSON.stringify(r.envelope) + '\\n');
+      setInterval(() => {}, 1000);
+    `;
+    const file = join(dir.path, 'save-and-hang.mts');
+    writeFileSync(file, script);
+    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: appPath(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve) => child.stdout!.on('data', (c) => resolve(String(c))));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const draftId = JSON.parse(line).data.draftId as string;
+    ws = await openTestWorkstation(data, { catalogDir: join(dir.path, 'catalog') });
+    session = (await ws.dispatch('auth.signIn', { username: 'admin', password: 'Counter2026pass' }, {})).session!;
+    const got = await call('drafts.get', { draftId });
+    expect(got.ok && got.data.draft.formData).toEqual({ applicant: { name: '赵敏' } });
+    expect(readFileSync(join(data, 'onewindow.db')).subarray(0, 15).toString()).toBe('SQLite format 3');
+  });
+});
