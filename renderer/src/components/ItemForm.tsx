@@ -8,7 +8,7 @@ import type { IChangeEvent } from '@rjsf/core';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import { customizeValidator } from '@rjsf/validator-ajv8';
 import localizeZh from 'ajv-i18n/localize/zh';
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, type ReactNode } from 'react';
 import { customFormats, transformRjsfErrors } from '../../../shared/forms';
 
 const validator = customizeValidator({ customFormats, ajvOptionsOverrides: { strict: false } }, localizeZh);
@@ -20,13 +20,15 @@ export interface ItemFormProps {
   onChange: (data: Record<string, unknown>) => void;
   onSubmit: (data: Record<string, unknown>) => void;
   disabled?: boolean;
+  /** Rendered inside the form after the fields; must contain the submit button. */
+  children?: ReactNode;
 }
 
 export function ItemForm(props: ItemFormProps) {
   const formRef = useRef<{ submit(): void } | null>(null);
   const uiSchema = useMemo<UiSchema>(
-    () => ({ ...props.uiSchema, 'ui:submitButtonOptions': { submitText: '受理（Ctrl+Enter）', props: { type: 'primary', disabled: props.disabled } } }),
-    [props.uiSchema, props.disabled],
+    () => ({ ...props.uiSchema }),
+    [props.uiSchema],
   );
   return (
     <div
@@ -50,7 +52,9 @@ export function ItemForm(props: ItemFormProps) {
         disabled={props.disabled}
         onChange={(e: IChangeEvent) => props.onChange((e.formData ?? {}) as Record<string, unknown>)}
         onSubmit={(e: IChangeEvent) => props.onSubmit((e.formData ?? {}) as Record<string, unknown>)}
-      />
+      >
+        {props.children}
+      </Form>
     </div>
   );
 }

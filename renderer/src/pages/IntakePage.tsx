@@ -1,26 +1,80 @@
 /**
- * Intake (受理): find the item (name, pinyin initials, code), fill its form, accept.
- * Keyboard-first: the search box has focus, ↑/↓ pick, Enter opens, Ctrl+Enter accepts,
- * and after acceptance Enter starts the next citizen's case.
+ * Intake (受理): find the item (name, pinyin initials, code), fill its form, check the
+ * materials, accept — or hand out the one-time notice (一次性告知). Keyboard-first: the search
+ * box has focus, ↑/↓ pick, Enter opens, Ctrl+Enter accepts, and after acceptance Enter starts
+ * the next citizen's case. The form autosaves as a draft; a known applicant is prefilled.
  */
-import { Alert, Card, Col, Descriptions, Empty, Input, List, Modal, Row, Space, Tag, Typography, type InputRef } from 'antd';
-import { useEffect, useRef, useState } from 'react';
-import type { CaseRow, ItemDetail, ItemSummary } from '../../../shared/contract/channels';
+import { Alert, Badge, Button, Card, Col, Descriptions, Empty, Input, List, Modal, Row, Space, Tabs, Tag, Typography, type InputRef } from 'antd';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { CaseRow, ChannelOutput, DraftRow, ItemDetail, ItemSummary } from '../../../shared/contract/channels';
 import { SERVICE_LEVEL_NAMES } from '../../../shared/catalog/item-definition';
+import { evaluateMaterials, initialMaterialStates, type MaterialState } from '../../../shared/catalog/materials';
 import { api } from '../api/client';
 import { errorMessage } from '../api/hooks';
 import { ItemForm } from '../components/ItemForm';
+import { MaterialsChecklist } from '../components/MaterialsChecklist';
+import { usePrefill } from '../components/usePrefill';
+
+type Notice = ChannelOutput<'cases.oneTimeNotice'>;
+
+interface Work {
+  item: ItemDetail;
+  formData: Record<string, unknown>;
+  materials: MaterialState[];
+  draftId?: string;
+  latestVersion?: number | null;
+}
+
+const AUTOSAVE_MS = 800;
+
+/** Saves the work as a draft shortly after the clerk stops typing; returns the save status. */
+function useAutosave(work: Work | undefined, onSaved: (draftId: string) => void) {
+  const [status, setStatus] = useState<{ text: string; error?: boolean }>();
+  const pending = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const key = work ? JSON.stringify([work.item.code, work.item.version, work.formData, work.materials]) : '';
+  const first = useRef(key);
+  useEffect(() => {
+    if (!work || key === first.current) return;
+    clearTimeout(pending.current);
+    pending.current = setTimeout(() => {
+      api
+        .call('drafts.save', { draftId: work.draftId, itemCode: work.item.code, itemVersion: work.item.version, formData: work.formData, materials: work.materials })
+        .then(
+          (r) => {
+            onSaved(r.draftId);
+            setStatus({ text: `草稿已保存 ${new Date(r.savedAt).toLocaleTimeString('zh-CN', { hour12: false })}` });
+          },
+          (err) => setStatus({ text: `草稿保存失败：${errorMessage(err)}`, error: true }),
+        );
+    }, AUTOSAVE_MS);
+    return () => clearTimeout(pending.current);
+  }, [key]);
+  const reset = useCallback((k: string) => {
+    first.current = k;
+    setStatus(undefined);
+  }, []);
+  return { status, reset };
+}
 
 export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void }) {
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<ItemSummary[]>([]);
   const [active, setActive] = useState(0);
-  const [item, setItem] = useState<ItemDetail>();
-  const [formData, setFormData] = useState<Record<string, unknown>>({});
+  const [tab, setTab] = useState('search');
+  const [drafts, setDrafts] = useState<DraftRow[]>([]);
+  const [work, setWork] = useState<Work>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [accepted, setAccepted] = useState<CaseRow>();
+  const [notice, setNotice] = useState<Notice>();
   const searchRef = useRef<InputRef>(null);
+
+  const autosave = useAutosave(work, (draftId) => setWork((w) => (w && !w.draftId ? { ...w, draftId } : w)));
+  const prefill = usePrefill(work?.formData, (formData) => setWork((w) => (w ? { ...w, formData } : w)));
+  const evaluation = useMemo(() => (work ? evaluateMaterials(work.item.materials, work.materials) : undefined), [work]);
+
+  const loadDrafts = useCallback(() => api.call('drafts.list', {}).then(setDrafts, () => undefined), []);
+  useEffect(() => void loadDrafts(), [loadDrafts]);
 
   useEffect(() => {
     let stale = false;
@@ -38,25 +92,58 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
     };
   }, [query]);
 
-  const open = async (summary: ItemSummary | undefined) => {
-    if (!summary) return;
+  const begin = (next: Work) => {
+    autosave.reset(JSON.stringify([next.item.code, next.item.version, next.formData, next.materials]));
+    prefill.reset();
+    setWork(next);
     setError(undefined);
+  };
+
+  const openItem = async (summary: ItemSummary | undefined) => {
+    if (!summary) return;
     try {
-      setItem(await api.call('catalog.get', { code: summary.code }));
-      setFormData({});
+      const item = await api.call('catalog.get', { code: summary.code });
+      begin({ item, formData: {}, materials: initialMaterialStates(item.materials) });
     } catch (err) {
       setError(errorMessage(err));
     }
   };
 
-  const accept = async (data: Record<string, unknown>) => {
-    if (!item || busy) return;
+  const openDraft = async (draftId: string) => {
+    try {
+      const r = await api.call('drafts.get', { draftId });
+      begin({ item: r.item, formData: r.draft.formData, materials: r.draft.materials, draftId, latestVersion: r.latestVersion });
+    } catch (err) {
+      setError(errorMessage(err));
+      void loadDrafts();
+    }
+  };
+
+  const upgradeDraft = async () => {
+    if (!work?.draftId) return;
+    try {
+      const item = await api.call('catalog.get', { code: work.item.code });
+      const materials = item.materials.map((m) => work.materials.find((s) => s.materialId === m.id) ?? { materialId: m.id, status: 'missing' as const });
+      await api.call('drafts.save', { draftId: work.draftId, itemCode: item.code, itemVersion: item.version, formData: work.formData, materials, upgrade: true });
+      begin({ ...work, item, materials, latestVersion: item.version });
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  const accept = async (formData: Record<string, unknown>) => {
+    if (!work || busy) return;
+    if (evaluation && evaluation.blocking.length) {
+      setError(`材料不齐，暂不能受理：${evaluation.blocking.map((b) => b.reason).join('；')}`);
+      return;
+    }
     setBusy(true);
     setError(undefined);
     try {
-      const row = await api.call('cases.accept', { itemCode: item.code, itemVersion: item.version, formData: data });
+      const row = await api.call('cases.accept', { itemCode: work.item.code, itemVersion: work.item.version, formData, materials: work.materials, draftId: work.draftId });
       setAccepted(row);
       onAccepted(row);
+      void loadDrafts();
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -64,64 +151,123 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
     }
   };
 
+  const issueNotice = async () => {
+    if (!work) return;
+    const applicant = (work.formData.company ?? work.formData.applicant) as { name?: string } | undefined;
+    try {
+      setNotice(await api.call('cases.oneTimeNotice', { itemCode: work.item.code, itemVersion: work.item.version, applicantName: applicant?.name || undefined, materials: work.materials, draftId: work.draftId }));
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  const discardDraft = async () => {
+    if (work?.draftId) await api.call('drafts.discard', { draftId: work.draftId }).catch(() => undefined);
+    nextCitizen();
+  };
+
   const nextCitizen = () => {
     setAccepted(undefined);
-    setItem(undefined);
-    setFormData({});
+    setWork(undefined);
     setQuery('');
+    setTab('search');
+    void loadDrafts();
     setTimeout(() => searchRef.current?.focus(), 0);
   };
 
+  const item = work?.item;
   return (
     <Row gutter={16}>
       <Col span={8}>
-        <Card title="查找事项" size="small">
-          <Input
-            ref={searchRef}
-            autoFocus
-            allowClear
-            placeholder="事项名称、拼音首字母（如 gsdj）或事项编码"
-            value={query}
-            data-testid="item-search"
-            onChange={(e) => setQuery(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'ArrowDown') {
-                e.preventDefault();
-                setActive((a) => Math.min(a + 1, results.length - 1));
-              } else if (e.key === 'ArrowUp') {
-                e.preventDefault();
-                setActive((a) => Math.max(a - 1, 0));
-              } else if (e.key === 'Enter') {
-                e.preventDefault();
-                void open(results[active]);
-              }
+        <Card size="small">
+          <Tabs
+            activeKey={tab}
+            onChange={(k) => {
+              setTab(k);
+              if (k === 'drafts') void loadDrafts();
             }}
-          />
-          <List
-            size="small"
-            style={{ marginTop: 8, maxHeight: 'calc(100vh - 260px)', overflow: 'auto' }}
-            dataSource={results}
-            locale={{ emptyText: <Empty description="没有匹配的事项" /> }}
-            renderItem={(r, i) => (
-              <List.Item
-                data-testid="item-result"
-                onClick={() => void open(r)}
-                style={{ cursor: 'pointer', background: i === active ? '#e6f4ff' : undefined, paddingInline: 8 }}
-              >
-                <Space direction="vertical" size={0}>
-                  <Typography.Text strong>{r.name}</Typography.Text>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {r.code} · {r.departmentName} · {SERVICE_LEVEL_NAMES[r.level]} · 承诺 {r.promisedDays === 0 ? '即办' : `${r.promisedDays} 个工作日`}
-                  </Typography.Text>
-                </Space>
-              </List.Item>
-            )}
+            items={[
+              {
+                key: 'search',
+                label: '查找事项',
+                children: (
+                  <>
+                    <Input
+                      ref={searchRef}
+                      autoFocus
+                      allowClear
+                      placeholder="事项名称、拼音首字母（如 gsdj）或事项编码"
+                      value={query}
+                      data-testid="item-search"
+                      onChange={(e) => setQuery(e.target.value)}
+                      onKeyDown={(e) => {
+                        if (e.key === 'ArrowDown') {
+                          e.preventDefault();
+                          setActive((a) => Math.min(a + 1, results.length - 1));
+                        } else if (e.key === 'ArrowUp') {
+                          e.preventDefault();
+                          setActive((a) => Math.max(a - 1, 0));
+                        } else if (e.key === 'Enter') {
+                          e.preventDefault();
+                          void openItem(results[active]);
+                        }
+                      }}
+                    />
+                    <List
+                      size="small"
+                      style={{ marginTop: 8, maxHeight: 'calc(100vh - 300px)', overflow: 'auto' }}
+                      dataSource={results}
+                      locale={{ emptyText: <Empty description="没有匹配的事项" /> }}
+                      renderItem={(r, i) => (
+                        <List.Item
+                          data-testid="item-result"
+                          onClick={() => void openItem(r)}
+                          style={{ cursor: 'pointer', background: i === active ? '#e6f4ff' : undefined, paddingInline: 8 }}
+                        >
+                          <Space direction="vertical" size={0}>
+                            <Typography.Text strong>{r.name}</Typography.Text>
+                            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                              {r.code} · {r.departmentName} · {SERVICE_LEVEL_NAMES[r.level]} · 承诺 {r.promisedDays === 0 ? '即办' : `${r.promisedDays} 个工作日`}
+                            </Typography.Text>
+                          </Space>
+                        </List.Item>
+                      )}
+                    />
+                  </>
+                ),
+              },
+              {
+                key: 'drafts',
+                label: (
+                  <span data-testid="drafts-tab">
+                    草稿 <Badge count={drafts.length} size="small" color="blue" />
+                  </span>
+                ),
+                children: (
+                  <List
+                    size="small"
+                    dataSource={drafts}
+                    locale={{ emptyText: <Empty description="没有草稿" /> }}
+                    renderItem={(d) => (
+                      <List.Item data-testid="draft-row" style={{ cursor: 'pointer' }} onClick={() => void openDraft(d.id)}>
+                        <Space direction="vertical" size={0}>
+                          <Typography.Text strong>{d.itemName}</Typography.Text>
+                          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                            {d.applicantName ?? '（未填申请人）'} · 第 {d.itemVersion} 版 · {new Date(d.updatedAt).toLocaleString('zh-CN', { hour12: false })}
+                          </Typography.Text>
+                        </Space>
+                      </List.Item>
+                    )}
+                  />
+                ),
+              },
+            ]}
           />
         </Card>
       </Col>
       <Col span={16}>
         {error && <Alert type="error" showIcon message={error} closable onClose={() => setError(undefined)} style={{ marginBottom: 12 }} data-testid="intake-error" />}
-        {item ? (
+        {work && item ? (
           <Card
             size="small"
             title={
@@ -129,19 +275,59 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
                 <span data-testid="item-title">{item.name}</span>
                 <Tag>{item.type}</Tag>
                 <Tag color="blue">{item.departmentName}</Tag>
+                <Tag>第 {item.version} 版</Tag>
+              </Space>
+            }
+            extra={
+              <Space>
+                <Typography.Text type={autosave.status?.error ? 'danger' : 'secondary'} data-testid="draft-status">
+                  {autosave.status?.text}
+                </Typography.Text>
+                <Button size="small" onClick={discardDraft}>
+                  放弃
+                </Button>
               </Space>
             }
           >
+            {work.latestVersion && work.latestVersion > item.version && (
+              <Alert
+                type="info"
+                showIcon
+                style={{ marginBottom: 12 }}
+                data-testid="upgrade-offer"
+                message={`此草稿按第 ${item.version} 版填写，事项已更新到第 ${work.latestVersion} 版。`}
+                action={<Button size="small" onClick={upgradeDraft}>升级到第 {work.latestVersion} 版</Button>}
+              />
+            )}
             <Descriptions size="small" column={3} style={{ marginBottom: 12 }}>
               <Descriptions.Item label="事项编码">{item.code}</Descriptions.Item>
               <Descriptions.Item label="法定时限">{item.legalDays} 个工作日</Descriptions.Item>
               <Descriptions.Item label="承诺时限">{item.promisedDays === 0 ? '即办' : `${item.promisedDays} 个工作日`}</Descriptions.Item>
-              <Descriptions.Item label="收费">{item.fees.charged ? item.fees.description ?? '收费' : '不收费'}</Descriptions.Item>
-              <Descriptions.Item label="所需材料" span={2}>
-                {item.materials.length ? item.materials.map((m) => m.name).join('、') : '无'}
-              </Descriptions.Item>
+              <Descriptions.Item label="收费">{item.fees.charged ? (item.fees.description ?? '收费') : '不收费'}</Descriptions.Item>
+              <Descriptions.Item label="办理层级">{SERVICE_LEVEL_NAMES[item.level]}</Descriptions.Item>
             </Descriptions>
-            <ItemForm schema={item.formSchema} uiSchema={item.uiSchema} formData={formData} onChange={setFormData} onSubmit={accept} disabled={busy} />
+            {prefill.notice && <Alert type="success" showIcon style={{ marginBottom: 12 }} data-testid="prefill-notice" message={prefill.notice} />}
+            <ItemForm
+              schema={item.formSchema}
+              uiSchema={item.uiSchema}
+              formData={work.formData}
+              onChange={(formData) => setWork((w) => (w ? { ...w, formData } : w))}
+              onSubmit={accept}
+              disabled={busy}
+            >
+              <Typography.Title level={5} style={{ marginTop: 8 }}>
+                材料清单
+              </Typography.Title>
+              <MaterialsChecklist materials={item.materials} states={work.materials} evaluation={evaluation!} onChange={(materials) => setWork((w) => (w ? { ...w, materials } : w))} />
+              <Space style={{ marginTop: 12 }}>
+                <Button type="primary" htmlType="submit" loading={busy} data-testid="accept-button">
+                  受理（Ctrl+Enter）
+                </Button>
+                <Button onClick={issueNotice} disabled={!evaluation?.missing.length} data-testid="notice-button">
+                  一次性告知
+                </Button>
+              </Space>
+            </ItemForm>
           </Card>
         ) : (
           <Card size="small">
@@ -171,6 +357,26 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
             </Descriptions.Item>
             <Descriptions.Item label="承诺办结日期">{accepted.promisedDate ?? '以后台确认为准'}</Descriptions.Item>
           </Descriptions>
+        )}
+      </Modal>
+      <Modal open={!!notice} title="一次性告知书" onCancel={() => setNotice(undefined)} footer={<Button onClick={() => window.print()}>打印</Button>} width={640}>
+        {notice && (
+          <div data-testid="one-time-notice">
+            <Typography.Paragraph>
+              {notice.applicantName ?? '申请人'}：您申请办理的“{notice.itemName}”（{notice.departmentName}），经审查尚缺以下材料。请补齐后再来办理，本中心不再要求提交清单以外的材料：
+            </Typography.Paragraph>
+            <ol>
+              {notice.missing.map((m) => (
+                <li key={m.materialId}>
+                  {m.description}
+                  {m.note ? `（${m.note}）` : ''}
+                </li>
+              ))}
+            </ol>
+            <Typography.Paragraph type="secondary">
+              {notice.centerName} · 经办人 {notice.issuedBy} · {new Date(notice.issuedAt).toLocaleString('zh-CN', { hour12: false })}
+            </Typography.Paragraph>
+          </div>
         )}
       </Modal>
     </Row>

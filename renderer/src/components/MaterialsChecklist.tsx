@@ -1,0 +1,89 @@
+/**
+ * The materials checklist (材料清单): one row per material the item lists, with only the
+ * statuses its definition allows (告知承诺 where commitment is allowed, 容缺 where it may be
+ * supplied later, 复用 where it can be reused). What still blocks acceptance is listed below.
+ */
+import { Alert, Select, Table, Tag, Typography } from 'antd';
+import type { ItemDetail } from '../../../shared/contract/channels';
+import { MATERIAL_FORM_NAMES } from '../../../shared/catalog/item-definition';
+import { MATERIAL_STATUS_NAMES, type MaterialState, type MaterialStatus, type MaterialsEvaluation } from '../../../shared/catalog/materials';
+
+type Material = ItemDetail['materials'][number];
+
+function allowedStatuses(m: Material): MaterialStatus[] {
+  return [
+    'received',
+    ...(m.reusableFrom.length ? (['reused'] as const) : []),
+    ...(m.commitmentAllowed ? (['commitment'] as const) : []),
+    ...(m.deferrable ? (['deferred'] as const) : []),
+    'missing',
+  ];
+}
+
+export function MaterialsChecklist(props: {
+  materials: Material[];
+  states: MaterialState[];
+  evaluation: MaterialsEvaluation;
+  onChange: (states: MaterialState[]) => void;
+}) {
+  const statusOf = (id: string) => props.states.find((s) => s.materialId === id)?.status ?? 'missing';
+  const setStatus = (id: string, status: MaterialStatus) =>
+    props.onChange([...props.states.filter((s) => s.materialId !== id), { materialId: id, status }]);
+  if (props.materials.length === 0) return <Typography.Text type="secondary">本事项无需提交材料</Typography.Text>;
+  return (
+    <>
+      <Table<Material>
+        size="small"
+        rowKey="id"
+        pagination={false}
+        dataSource={props.materials}
+        data-testid="materials-checklist"
+        columns={[
+          {
+            title: '材料',
+            render: (_v, m) => (
+              <>
+                {m.name} {m.required ? <Tag color="red">必要</Tag> : <Tag>非必要</Tag>}
+                {m.note && <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>{m.note}</Typography.Text>}
+              </>
+            ),
+          },
+          { title: '形式', width: 120, render: (_v, m) => `${MATERIAL_FORM_NAMES[m.form]}${m.count > 1 ? ` ×${m.count}` : ''}` },
+          {
+            title: '收取情况',
+            width: 160,
+            render: (_v, m) => (
+              <Select<MaterialStatus>
+                size="small"
+                style={{ width: 140 }}
+                value={statusOf(m.id)}
+                data-testid={`material-${m.id}`}
+                onChange={(v) => setStatus(m.id, v)}
+                options={allowedStatuses(m).map((s) => ({
+                  value: s,
+                  label: s === 'deferred' && m.deferDays ? `${MATERIAL_STATUS_NAMES[s]}（${m.deferDays}个工作日内）` : MATERIAL_STATUS_NAMES[s],
+                }))}
+              />
+            ),
+          },
+        ]}
+      />
+      {props.evaluation.blocking.length > 0 && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginTop: 8 }}
+          data-testid="materials-blocking"
+          message="以下情况须处理后才能受理（或出具一次性告知书）："
+          description={
+            <ul style={{ margin: 0, paddingInlineStart: 20 }}>
+              {props.evaluation.blocking.map((b) => (
+                <li key={b.materialId}>{b.reason}</li>
+              ))}
+            </ul>
+          }
+        />
+      )}
+    </>
+  );
+}
