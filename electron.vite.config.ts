@@ -9,7 +9,8 @@ import { defineConfig } from 'electron-vite';
 export default defineConfig({
   main: {
     build: {
-      lib: { entry: { index: 'electron/main.ts' } },
+      // The face worker is its own entry: worker_threads loads it as a separate file.
+      lib: { entry: { index: 'electron/main.ts', 'face-worker': 'electron/identity/face/face-worker.ts' } },
       rolldownOptions: { external: ['better-sqlite3', 'sharp', '@vladmandic/face-api', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'] },
     },
   },
