@@ -12,7 +12,7 @@ import type { CaseDetail, CaseRow, ChannelOutput, ItemDetail } from '../../share
 import { describeMaterial, evaluateMaterials, type MaterialState } from '../../shared/catalog/materials';
 import { ContractError } from '../../shared/contract/errors';
 import type { CaseStatus } from '../../shared/cases/status';
-import { createFormValidator } from '../../shared/forms';
+import { createFormValidator, pruneEmptyOptional } from '../../shared/forms';
 import { maskIdNumber } from '../../shared/validators';
 import type { AuditLog } from '../audit';
 import type { Catalog } from '../catalog';
@@ -170,7 +170,9 @@ export function createCasesService(deps: CasesDeps): CasesService {
     },
     accept(input, by) {
       const item = definitionFor(input.itemCode, input.itemVersion, input.draftId, by.username);
-      const result = forms.validate(item.formSchema, input.formData);
+      // An optional block the clerk left empty (e.g. no agent) is absent, as in the renderer.
+      const formData = pruneEmptyOptional(item.formSchema, input.formData) as Record<string, unknown>;
+      const result = forms.validate(item.formSchema, formData);
       if (!result.ok) {
         throw new ContractError('VALIDATION_FAILED', `表单有 ${result.errors.length} 处需要修改：${result.errors[0]!.message}`, result.errors);
       }
@@ -182,7 +184,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
           checklist.blocking.map((b) => ({ path: `materials.${b.materialId}`, message: b.reason })),
         );
       }
-      const applicant = extractApplicant(input.formData);
+      const applicant = extractApplicant(formData);
       const station = deps.station();
       const at = now();
       const iso = at.toISOString();
@@ -211,7 +213,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
           applicantName: applicant.name,
           applicantIdType: applicant.idType,
           applicantIdNo: applicant.idNo,
-          formData: JSON.stringify(input.formData),
+          formData: JSON.stringify(formData),
           materials: JSON.stringify(materials),
           status,
           promisedDate,

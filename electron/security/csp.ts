@@ -1,9 +1,9 @@
 /**
  * The renderer's Content Security Policy, one string for both transports: the Electron shell
  * and browser mode send it as a header, and renderer/index.html carries it as a meta tag
- * (a test keeps the two equal). 'unsafe-inline' for styles only: antd and AG Grid inject styles.
+ * (a test keeps the two equal; the meta tag cannot carry frame-ancestors). 'unsafe-inline' for styles only: antd and AG Grid inject styles.
  */
-export const CONTENT_SECURITY_POLICY = [
+const DIRECTIVES = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
@@ -15,4 +15,9 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",
-].join('; ');
+];
+
+export const CONTENT_SECURITY_POLICY = DIRECTIVES.join('; ');
+
+/** The same policy for the page's meta tag, where browsers ignore (and warn about) frame-ancestors. */
+export const CONTENT_SECURITY_POLICY_META = DIRECTIVES.filter((d) => !d.startsWith('frame-ancestors')).join('; ');

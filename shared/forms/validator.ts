@@ -49,26 +49,45 @@ function pointerSegments(pointer: string): string[] {
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
+/** One error as a clerk reads it: where it sits, which field it names, and what is wrong. */
+export interface FormErrorParts {
+  /** Data path segments; a `required` error points at the missing field itself. */
+  segments: string[];
+  /** The field's Chinese label ("家庭成员第2项 成员姓名"), if the schema gives one. */
+  label: string | undefined;
+  /** The Chinese detail without the label ("为必填项"). */
+  detail: string;
+}
+
+/**
+ * Describes one Ajv-shaped error against `schema`. Exported so other validators that produce
+ * Ajv-shaped errors (the eval-free one in renderer/src/forms/rjsf-validator.ts) word them exactly like this one.
+ */
+export function describeFormError(schema: object, e: ErrorObject): FormErrorParts {
+  const segments = pointerSegments(e.instancePath);
+  let leafTitle: string | undefined;
+  if (e.keyword === 'required' || e.keyword === 'dependentRequired' || e.keyword === 'dependencies') {
+    const missing = String(e.params.missingProperty);
+    segments.push(missing);
+    const declared = (e.parentSchema as { properties?: Record<string, { title?: unknown }> } | undefined)
+      ?.properties?.[missing]?.title;
+    leafTitle = typeof declared === 'string' ? declared : undefined;
+  } else {
+    const own = (e.parentSchema as { title?: unknown } | undefined)?.title;
+    leafTitle = typeof own === 'string' ? own : undefined;
+  }
+  return { segments, label: fieldLabel(schema, segments, leafTitle), detail: errorDetail(e) };
+}
+
 /** Turns Ajv's raw errors for `schema` into clerk-facing ones. */
 export function toFormErrors(schema: object, errors: readonly ErrorObject[]): FormError[] {
   const out: FormError[] = [];
   const seen = new Set<string>();
   for (const e of dropNoise([...errors])) {
-    const segments = pointerSegments(e.instancePath);
-    let leafTitle: string | undefined;
-    if (e.keyword === 'required' || e.keyword === 'dependentRequired' || e.keyword === 'dependencies') {
-      const missing = String(e.params.missingProperty);
-      segments.push(missing);
-      const declared = (e.parentSchema as { properties?: Record<string, { title?: unknown }> } | undefined)
-        ?.properties?.[missing]?.title;
-      leafTitle = typeof declared === 'string' ? declared : undefined;
-    } else {
-      const own = (e.parentSchema as { title?: unknown } | undefined)?.title;
-      leafTitle = typeof own === 'string' ? own : undefined;
-    }
+    const { segments, label, detail } = describeFormError(schema, e);
     const error: FormError = {
       path: segments.join('.'),
-      message: labelled(fieldLabel(schema, segments, leafTitle), errorDetail(e)),
+      message: labelled(label, detail),
       keyword: e.keyword,
     };
     const key = `${error.path}\u0000${error.message}`;

@@ -4,9 +4,10 @@
  * the case listed; restart the server and the case is still there. Plus wrong passwords and
  * malformed contract payloads sent from the page itself.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idNumber } from '../helpers/catalog-fixture';
+import { pickOption, setMaterial, signIn } from './flows';
 import { launchBrowser, startServer, tempDataDir, type ServerHandle } from './harness';
 
 let browser: Browser;
@@ -24,17 +25,6 @@ afterAll(async () => {
   await server?.stop();
   data?.remove();
 });
-
-async function signIn(page: Page, password: string) {
-  await page.getByLabel('用户名').fill('admin');
-  await page.getByLabel('密码', { exact: true }).fill(password);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-}
-
-async function pickOption(page: Page, fieldId: string, optionText: string) {
-  await page.locator(`#${fieldId}`).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: optionText }).first().click();
-}
 
 describe('first vertical slice', () => {
   it('refuses a wrong password with a Chinese message', async () => {
@@ -72,7 +62,10 @@ describe('first vertical slice', () => {
     await pickOption(page, 'root_residence_division', '迈皋桥街道');
     await page.locator('#root_residence_detail').fill('华电路1号3栋201室');
     await pickOption(page, 'root_hukou', '本市户籍');
-    await page.keyboard.press('Control+Enter');
+    for (const m of ['id-card', 'photo', 'hukou', 'residence-proof']) {
+      if (await page.getByTestId(`material-${m}`).count()) await setMaterial(page, m, '已收取');
+    }
+    await page.locator('#root_residence_detail').press('Control+Enter');
 
     const caseNo = page.getByTestId('accepted-case-no');
     await caseNo.waitFor({ timeout: 15_000 });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { appPath } from '../../electron/paths';
-import { CONTENT_SECURITY_POLICY } from '../../electron/security/csp';
+import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META } from '../../electron/security/csp';
 import { ALLOWED_PERMISSIONS, isAppUrl, SECURE_WEB_PREFERENCES } from '../../electron/shell/security';
 
 describe('Electron shell hardening', () => {
@@ -32,7 +32,8 @@ describe('Electron shell hardening', () => {
   it('uses the same CSP in the page as in the headers', () => {
     const html = readFileSync(appPath('renderer', 'index.html'), 'utf8');
     const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
-    expect(meta).toBe(CONTENT_SECURITY_POLICY);
+    expect(meta).toBe(CONTENT_SECURITY_POLICY_META);
+    expect(CONTENT_SECURITY_POLICY).toBe(`${CONTENT_SECURITY_POLICY_META}; frame-ancestors 'none'`);
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/script-src[^;]*unsafe/);
   });
