@@ -54,7 +54,7 @@ describe('intake', () => {
     // The conditional section appears only for a second child.
     expect(await page.locator('#root_existingChildren').count()).toBe(0);
     await pickOption(page, 'root_childOrder', '二孩');
-    await page.getByRole('button', { name: /添加一项|添加/ }).first().click();
+    // minItems: 1 — the first child's row is there at once.
     await page.locator('#root_existingChildren_0_name').fill('陈一诺');
     await pickOption(page, 'root_existingChildren_0_gender', '女');
     await page.locator('#root_existingChildren_0_birthDate').click();

@@ -301,7 +301,7 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
             )}
             <Descriptions size="small" column={3} style={{ marginBottom: 12 }}>
               <Descriptions.Item label="事项编码">{item.code}</Descriptions.Item>
-              <Descriptions.Item label="法定时限">{item.legalDays} 个工作日</Descriptions.Item>
+              <Descriptions.Item label="法定时限">{item.legalDays === 0 ? '即办' : `${item.legalDays} 个工作日`}</Descriptions.Item>
               <Descriptions.Item label="承诺时限">{item.promisedDays === 0 ? '即办' : `${item.promisedDays} 个工作日`}</Descriptions.Item>
               <Descriptions.Item label="收费">{item.fees.charged ? (item.fees.description ?? '收费') : '不收费'}</Descriptions.Item>
               <Descriptions.Item label="办理层级">{SERVICE_LEVEL_NAMES[item.level]}</Descriptions.Item>
