@@ -12,7 +12,7 @@ const NODE_BUILTINS = ['fs', 'path', 'os', 'crypto', 'child_process', 'worker_th
 const builtinPaths = (message) => NODE_BUILTINS.map((name) => ({ name, message }));
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'db/migrations/**', 'backoffice/db/migrations/**', '**/*.d.ts', '.onewindow/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.scratch/**', 'db/migrations/**', 'backoffice/db/migrations/**', '**/*.d.ts', '.onewindow/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -180,12 +180,8 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     'drafts.list': (_input, ctx) => drafts.list(actorOf(ctx.session).username),
     'drafts.get': (input, ctx) => {
       const draft = drafts.get(input.draftId, actorOf(ctx.session).username);
-      let latestVersion: number | null = null;
-      try {
-        latestVersion = catalog.get(draft.itemCode).version;
-      } catch {
-        latestVersion = null; // the item left the catalogue: the draft can still be read and accepted on its own version
-      }
+      // null when the item left the catalogue: the draft can still be read and accepted on its own version.
+      const latestVersion = catalog.items.find((i) => i.code === draft.itemCode)?.version ?? null;
       const { definition, ...row } = draft;
       return { draft: row, item: definition, latestVersion };
     },
