@@ -9,6 +9,7 @@ import { DatabaseOpenError } from '../database';
 import { ContractError } from '../../shared/contract/errors';
 import { ROLES, type Role } from '../../shared/auth/roles';
 import { createWorkstation } from '../workstation';
+import { runAuditCommand } from '../audit/cli';
 import { runCalendarCommand } from '../calendar/cli';
 import { runCatalogCommand } from '../catalog/cli';
 import { runDoctor } from './doctor';
@@ -27,6 +28,7 @@ const USAGE = `用法：onewindow <命令> [参数] [--json]
   validate <id-card|uscc|mobile> [值]     校验证件号码（不给值时逐行读取标准输入）
   calendar add-working-days <YYYY-MM-DD> <n>  计算 n 个工作日后的日期
   face compare <图片A> <图片B> [--json]   人像比对（离线模型）
+  audit verify [--json]                   核对审计日志哈希链，指出第一条被改动的记录
   backoffice serve [--port N] [--data 目录]  启动区级后台（DATABASE_URL 指向 PostgreSQL 时使用该库）
   backoffice admin <enrol-code|add-reviewer|revoke-device|list-devices|purge-uploads> …  后台管理
 配置参数（所有命令可用）：${Object.keys(CONFIG_KEYS).map(flagName).join(' ')} --config <系统配置文件>`;
@@ -77,6 +79,7 @@ const COMMANDS: Record<string, CommandRunner> = {
   catalog: runCatalogCommand,
   validate: runValidateCommand,
   calendar: runCalendarCommand,
+  audit: runAuditCommand,
   face: (argv, io) => runFaceCompareCommand(argv, io),
   backoffice: (argv, io) => {
     const streams = { stdout: { write: (t: string) => io.stdout(t) }, stderr: { write: (t: string) => io.stderr(t) } };
