@@ -13,7 +13,7 @@ import { describeMaterial, evaluateMaterials, type MaterialState } from '../../s
 import { ContractError } from '../../shared/contract/errors';
 import type { CaseStatus } from '../../shared/cases/status';
 import { createFormValidator, pruneEmptyOptional } from '../../shared/forms';
-import { maskIdNumber } from '../../shared/validators';
+import { maskIdNumber, validateIdCard, validateUscc } from '../../shared/validators';
 import type { AuditLog } from '../audit';
 import type { Catalog } from '../catalog';
 import type { WorkstationDb } from '../database';
@@ -264,9 +264,15 @@ export function createCasesService(deps: CasesDeps): CasesService {
       if (input.status) filters.push(eq(cases.status, input.status));
       const q = input.query?.trim();
       if (q) {
-        const pattern = `%${q.replace(/[%_!]/g, (c) => '!' + c)}%`;
-        const contains = (col: AnySQLiteColumn) => sql`${col} LIKE ${pattern} ESCAPE '!'`;
-        filters.push(or(contains(cases.caseNo), contains(cases.applicantName), eq(cases.applicantIdNo, q.toUpperCase()))!);
+        const upper = q.toUpperCase();
+        if (validateIdCard(upper).valid || validateUscc(upper).valid) {
+          // A full ID number or credit code: the indexed column, never a scan.
+          filters.push(eq(cases.applicantIdNo, upper));
+        } else {
+          const pattern = `%${q.replace(/[%_!]/g, (c) => '!' + c)}%`;
+          const contains = (col: AnySQLiteColumn) => sql`${col} LIKE ${pattern} ESCAPE '!'`;
+          filters.push(or(contains(cases.caseNo), contains(cases.applicantName))!);
+        }
       }
       const where = filters.length ? and(...filters) : undefined;
       const rows = db
