@@ -1,7 +1,7 @@
 // `npm start`: the Electron window where the Electron runtime is installed; otherwise one line
 // says so and the same workstation starts in browser mode, printing the URL to open.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildIfStale } from './build-if-stale.js';
@@ -9,13 +9,15 @@ import { buildIfStale } from './build-if-stale.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 
+/** The installed Electron binary, or null. Looked up by hand: requiring the package would try to download it. */
 function electronBinary() {
-  try {
-    // The electron package exports its binary's path and throws when the download failed.
-    return createRequire(import.meta.url)('electron');
-  } catch {
-    return null;
-  }
+  const pkg = join(root, 'node_modules', 'electron');
+  const pathFile = join(pkg, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const relative = readFileSync(pathFile, 'utf8').trim();
+  const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(pkg, 'dist');
+  const binary = join(dist, relative);
+  return existsSync(binary) ? binary : null;
 }
 
 buildIfStale();
