@@ -166,7 +166,8 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     'auth.changePassword': (input, ctx) => sessionInfo(auth.changePassword(ctx.session!.id, input.currentPassword, input.newPassword)),
     'auth.unlock': (input, ctx) => sessionInfo(auth.unlock(ctx.session!.id, input.password)),
     'auth.activity': (_input, ctx) => ({ locked: ctx.session!.locked }),
-    'catalog.search': (input) => catalog.search(input.query, { limit: input.limit }),
+    'catalog.search': (input, ctx) =>
+      catalog.search(input.query, { limit: input.limit, recent: cases.recentItems(actorOf(ctx.session).username, 10) }),
     'catalog.get': (input) => catalog.detail(catalog.get(input.code, input.version)),
     'cases.accept': (input, ctx) => {
       const a = actorOf(ctx.session);

@@ -54,6 +54,8 @@ export interface CasesService {
   lookupApplicant(input: { idNumber?: string; creditCode?: string }, by: CaseActor): ApplicantLookup;
   list(input: { query?: string; status?: CaseStatus; limit?: number; offset?: number }): { rows: CaseRow[]; total: number };
   get(id: string): CaseDetail;
+  /** Item codes this clerk accepted most recently, newest first (search ranks them first). */
+  recentItems(username: string, limit: number): string[];
 }
 
 /** Local calendar date, YYYYMMDD-style parts; the window works in its own time zone. */
@@ -285,6 +287,17 @@ export function createCasesService(deps: CasesDeps): CasesService {
         .all();
       const total = db.select({ n: count() }).from(cases).where(where).get()?.n ?? 0;
       return { rows: rows.map(toRow), total };
+    },
+    recentItems(username, limit) {
+      const rows = db
+        .select({ itemCode: cases.itemCode, last: sql<string>`max(${cases.createdAt})` })
+        .from(cases)
+        .where(eq(cases.createdBy, username))
+        .groupBy(cases.itemCode)
+        .orderBy(desc(sql`max(${cases.createdAt})`))
+        .limit(limit)
+        .all();
+      return rows.map((r) => r.itemCode);
     },
     get(id) {
       const c = db.select().from(cases).where(eq(cases.id, id)).get();

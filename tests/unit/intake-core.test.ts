@@ -185,3 +185,13 @@ describe('drafts', () => {
     expect(readFileSync(join(data, 'onewindow.db')).subarray(0, 15).toString()).toBe('SQLite format 3');
   });
 });
+
+describe('item search for the signed-in clerk', () => {
+  it("ranks the clerk's recently accepted items first", async () => {
+    const before = await call('catalog.search', { query: '' });
+    expect(before.ok && before.data.map((i: { code: string }) => i.code)).not.toContain(PERSONAL_ITEM.code);
+    await accept([...COMPLETE_MATERIALS]);
+    const after = await call('catalog.search', { query: '' });
+    expect(after.ok && after.data[0].code).toBe(PERSONAL_ITEM.code);
+  });
+});
