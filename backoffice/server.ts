@@ -20,6 +20,7 @@ import { installErrorHandlers } from './http/errors';
 import { reviewRoutes } from './review/routes';
 import { ChangeNotifier, listenToPostgres } from './sync/notifier';
 import { syncRoutes } from './sync/routes';
+import { reviewWebUi } from './web-server';
 
 export type { BackofficeAdmin } from './admin';
 export type { DatabaseConfig } from './db/connect';
@@ -92,6 +93,7 @@ export async function createBackoffice(options: BackofficeOptions): Promise<Back
     await app.register(async (scope) => blobRoutes(scope, ctx));
     await app.register(async (scope) => syncRoutes(scope, ctx));
     await app.register(async (scope) => reviewRoutes(scope, ctx));
+    await app.register(reviewWebUi);
     await app.ready();
   } catch (error) {
     await listener?.close();
