@@ -175,7 +175,8 @@ export class TestDevice {
     return this.fetch(SYNC_ROUTES.blobUpload(sha256, offset, total), {
       method: 'PUT',
       headers: { 'content-type': 'application/octet-stream' },
-      body: chunk,
+      // A Buffer view satisfies both Node's and the DOM's BodyInit typings.
+      body: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
     });
   }
 
