@@ -175,8 +175,8 @@ export class TestDevice {
     return this.fetch(SYNC_ROUTES.blobUpload(sha256, offset, total), {
       method: 'PUT',
       headers: { 'content-type': 'application/octet-stream' },
-      // A Buffer view satisfies both Node's and the DOM's BodyInit typings.
-      body: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+      // A copy backed by a plain ArrayBuffer satisfies both Node's and the DOM's BodyInit typings.
+      body: new Uint8Array(chunk),
     });
   }
 
