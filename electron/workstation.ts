@@ -175,6 +175,7 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     },
     'cases.list': (input) => cases.list(input),
     'cases.get': (input) => cases.get(input.id),
+    'cases.exportCsv': (input, ctx) => cases.exportCsv(input, actorOf(ctx.session)),
     'cases.oneTimeNotice': (input, ctx) => cases.oneTimeNotice(input, actorOf(ctx.session)),
     'applicants.lookup': (input, ctx) => cases.lookupApplicant(input, actorOf(ctx.session)),
     'drafts.save': (input, ctx) => drafts.save(input, actorOf(ctx.session).username),

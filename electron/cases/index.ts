@@ -4,11 +4,12 @@
  * and writes the case, its first timeline event, its outbox entry and the audit entry in one
  * SQLite transaction: either all of it survives a crash or none of it does.
  */
-import { and, count, desc, eq, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { ulid } from 'ulid';
 import { caseEvents, caseNumberSequences, cases, outbox } from '../../db/schema';
-import type { CaseDetail, CaseRow, ChannelOutput, ItemDetail } from '../../shared/contract/channels';
+import type { CaseDetail, CaseFilter, CaseRow, ChannelOutput, ItemDetail } from '../../shared/contract/channels';
+import { CASE_STATUS_NAMES } from '../../shared/cases/status';
 import { describeMaterial, evaluateMaterials, type MaterialState } from '../../shared/catalog/materials';
 import { ContractError } from '../../shared/contract/errors';
 import type { CaseStatus } from '../../shared/cases/status';
@@ -52,7 +53,8 @@ export interface CasesService {
   accept(input: AcceptInput, by: CaseActor): CaseRow;
   oneTimeNotice(input: { itemCode: string; itemVersion: number; applicantName?: string; materials: MaterialState[]; draftId?: string }, by: CaseActor): OneTimeNotice;
   lookupApplicant(input: { idNumber?: string; creditCode?: string }, by: CaseActor): ApplicantLookup;
-  list(input: { query?: string; status?: CaseStatus; limit?: number; offset?: number }): { rows: CaseRow[]; total: number };
+  list(input: CaseFilter & { limit?: number; offset?: number }): { rows: CaseRow[]; total: number };
+  exportCsv(input: CaseFilter, by: CaseActor): { fileName: string; csv: string; rows: number };
   get(id: string): CaseDetail;
   /** Item codes this clerk accepted most recently, newest first (search ranks them first). */
   recentItems(username: string, limit: number): string[];
@@ -80,6 +82,9 @@ export function extractApplicant(formData: Record<string, unknown>): { name: str
 type CaseRecord = typeof cases.$inferSelect;
 
 const sqlIncrement = sql`${caseNumberSequences.lastValue} + 1`;
+
+/** Statuses whose promised completion date still runs. */
+const OPEN_STATUSES: CaseStatus[] = ['accepted', 'queued', 'submitted', 'in-review', 'supplement-requested'];
 
 function toRow(c: CaseRecord): CaseRow {
   return {
@@ -110,6 +115,36 @@ export function createCasesService(deps: CasesDeps): CasesService {
       .returning({ lastValue: caseNumberSequences.lastValue })
       .get();
     return `${prefix}-${String(row.lastValue).padStart(4, '0')}`;
+  }
+
+  /** The case list's filters as one SQL condition (indexed columns wherever the filter allows). */
+  function whereOf(input: CaseFilter): SQL | undefined {
+    const filters: SQL[] = [];
+    if (input.status) filters.push(eq(cases.status, input.status));
+    if (input.itemCode) filters.push(eq(cases.itemCode, input.itemCode));
+    if (input.department) filters.push(eq(cases.department, input.department));
+    // createdAt is UTC; the window's dates are local: compare on the local date.
+    if (input.from) filters.push(sql`date(${cases.createdAt}, 'localtime') >= ${input.from}`);
+    if (input.to) filters.push(sql`date(${cases.createdAt}, 'localtime') <= ${input.to}`);
+    if (input.deadline) {
+      const today = localDate(now());
+      const soon = localDate(new Date(now().getTime() + 3 * 86_400_000));
+      filters.push(inArray(cases.status, OPEN_STATUSES));
+      filters.push(input.deadline === 'overdue' ? sql`${cases.promisedDate} < ${today}` : sql`${cases.promisedDate} >= ${today} AND ${cases.promisedDate} <= ${soon}`);
+    }
+    const q = input.query?.trim();
+    if (q) {
+      const upper = q.toUpperCase();
+      if (validateIdCard(upper).valid || validateUscc(upper).valid) {
+        // A full ID number or credit code: the indexed column, never a scan.
+        filters.push(eq(cases.applicantIdNo, upper));
+      } else {
+        const pattern = `%${q.replace(/[%_!]/g, (c) => '!' + c)}%`;
+        const contains = (col: AnySQLiteColumn) => sql`${col} LIKE ${pattern} ESCAPE '!'`;
+        filters.push(or(contains(cases.caseNo), contains(cases.applicantName))!);
+      }
+    }
+    return filters.length ? and(...filters) : undefined;
   }
 
   /** The item as the form was filled: the catalogue's version, or the draft's own snapshot. */
@@ -262,21 +297,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
       return toRow(record);
     },
     list(input) {
-      const filters: SQL[] = [];
-      if (input.status) filters.push(eq(cases.status, input.status));
-      const q = input.query?.trim();
-      if (q) {
-        const upper = q.toUpperCase();
-        if (validateIdCard(upper).valid || validateUscc(upper).valid) {
-          // A full ID number or credit code: the indexed column, never a scan.
-          filters.push(eq(cases.applicantIdNo, upper));
-        } else {
-          const pattern = `%${q.replace(/[%_!]/g, (c) => '!' + c)}%`;
-          const contains = (col: AnySQLiteColumn) => sql`${col} LIKE ${pattern} ESCAPE '!'`;
-          filters.push(or(contains(cases.caseNo), contains(cases.applicantName))!);
-        }
-      }
-      const where = filters.length ? and(...filters) : undefined;
+      const where = whereOf(input);
       const rows = db
         .select()
         .from(cases)
@@ -287,6 +308,20 @@ export function createCasesService(deps: CasesDeps): CasesService {
         .all();
       const total = db.select({ n: count() }).from(cases).where(where).get()?.n ?? 0;
       return { rows: rows.map(toRow), total };
+    },
+    exportCsv(input, by) {
+      const rows = db.select().from(cases).where(whereOf(input)).orderBy(desc(cases.createdAt)).limit(100_000).all();
+      const cell = (v: unknown) => {
+        const text = String(v ?? '');
+        // Quote everything; neutralise spreadsheet formulas (CSV injection).
+        return `"${(/^[=+\-@]/.test(text) ? `'${text}` : text).replaceAll('"', '""')}"`;
+      };
+      const header = ['办件编号', '事项编码', '事项名称', '申请人', '证件号码', '状态', '承诺办结日期', '受理人', '受理时间'];
+      const lines = rows.map((c) =>
+        [c.caseNo, c.itemCode, c.itemName, c.applicantName, maskIdNumber(c.applicantIdNo), CASE_STATUS_NAMES[c.status as CaseStatus] ?? c.status, c.promisedDate, c.createdBy, c.createdAt].map(cell).join(','),
+      );
+      audit.append({ actor: by.username, role: by.role, action: 'cases.export', detail: { rows: rows.length, filter: input } });
+      return { fileName: `办件-${localDate(now())}.csv`, csv: '\uFEFF' + [header.map(cell).join(','), ...lines].join('\r\n') + '\r\n', rows: rows.length };
     },
     recentItems(username, limit) {
       const rows = db

@@ -115,7 +115,7 @@ export function App() {
         {info.training && <Alert type="warning" banner message="培训模式：演示中心与内置后台，数据仅用于培训" />}
         <Layout.Content style={{ padding: 16 }}>
           {page === 'intake' && <IntakePage onAccepted={() => undefined} />}
-          {page === 'cases' && <CasesPage />}
+          {page === 'cases' && <CasesPage canExport={session.user.role !== 'clerk'} />}
           {page === 'users' && isAdmin && <UsersPage />}
           {page === 'settings' && isAdmin && <SettingsPage />}
         </Layout.Content>

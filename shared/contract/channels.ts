@@ -134,6 +134,23 @@ export const caseDetailSchema = caseRowSchema.extend({
 });
 export type CaseDetail = z.infer<typeof caseDetailSchema>;
 
+const civilDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+
+/** Filters of the case list, applied in SQLite. */
+export const caseFilterSchema = z.object({
+  /** Case number or name (substring), or a full ID number / credit code (exact; shown masked). */
+  query: z.string().max(64).optional(),
+  status: z.enum(CASE_STATUSES).optional(),
+  itemCode: z.string().max(40).optional(),
+  department: z.string().max(8).optional(),
+  /** Accepted on or after / on or before (local dates). */
+  from: civilDate.optional(),
+  to: civilDate.optional(),
+  /** due-soon: promised within 3 days and still open; overdue: past the promised date and still open. */
+  deadline: z.enum(['due-soon', 'overdue']).optional(),
+});
+export type CaseFilter = z.infer<typeof caseFilterSchema>;
+
 export const draftRowSchema = z.object({
   id: z.string(),
   itemCode: z.string(),
@@ -230,16 +247,20 @@ export const contract = {
   }),
   /** Newest first. `query` matches case number, applicant name or full ID number (shown masked). */
   'cases.list': channel({
-    input: z
-      .object({
-        query: z.string().max(64).optional(),
-        status: z.enum(CASE_STATUSES).optional(),
+    input: caseFilterSchema
+      .extend({
         limit: z.number().int().min(1).max(500).optional(),
         offset: z.number().int().min(0).optional(),
       })
       .strict(),
     output: z.object({ rows: z.array(caseRowSchema), total: z.number() }),
     access: ALL_ROLES,
+  }),
+  /** The filtered list as CSV (UTF-8 with BOM, for Excel), ID numbers masked; audited. Supervisors and admins. */
+  'cases.exportCsv': channel({
+    input: caseFilterSchema.strict(),
+    output: z.object({ fileName: z.string(), csv: z.string(), rows: z.number() }),
+    access: ['supervisor', 'admin'],
   }),
   'cases.get': channel({
     input: z.object({ id: shortText(40) }).strict(),

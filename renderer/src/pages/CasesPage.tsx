@@ -4,10 +4,11 @@
  */
 import { AllCommunityModule, ModuleRegistry, type ColDef } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
-import { Alert, Card, Input, Select, Space, Typography } from 'antd';
+import { Alert, App, Button, Card, DatePicker, Input, Select, Space, Typography } from 'antd';
+import type { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { CASE_STATUS_NAMES, CASE_STATUSES, type CaseStatus } from '../../../shared/cases/status';
-import type { CaseRow } from '../../../shared/contract/channels';
+import type { CaseFilter, CaseRow } from '../../../shared/contract/channels';
 import { api } from '../api/client';
 import { errorMessage } from '../api/hooks';
 
@@ -19,15 +20,48 @@ const formatTime = (iso: string) => {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 };
 
-export function CasesPage() {
+function downloadCsv(fileName: string, csv: string) {
+  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function CasesPage({ canExport }: { canExport: boolean }) {
   const [rows, setRows] = useState<CaseRow[]>([]);
   const [total, setTotal] = useState(0);
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<CaseStatus>();
+  const [deadline, setDeadline] = useState<CaseFilter['deadline']>();
+  const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
   const [error, setError] = useState<string>();
+  const { message } = App.useApp();
+
+  const filter = useMemo<CaseFilter>(
+    () => ({
+      query: query || undefined,
+      status,
+      deadline,
+      from: range?.[0]?.format('YYYY-MM-DD'),
+      to: range?.[1]?.format('YYYY-MM-DD'),
+    }),
+    [query, status, deadline, range],
+  );
+
+  const exportCsv = async () => {
+    try {
+      const r = await api.call('cases.exportCsv', filter);
+      downloadCsv(r.fileName, r.csv);
+      message.success(`已导出 ${r.rows} 件（证件号码已脱敏）`);
+    } catch (err) {
+      message.error(errorMessage(err));
+    }
+  };
 
   const load = useCallback(() => {
-    api.call('cases.list', { query: query || undefined, status, limit: 500 }).then(
+    api.call('cases.list', { ...filter, limit: 500 }).then(
       (r) => {
         setRows(r.rows);
         setTotal(r.total);
@@ -35,7 +69,7 @@ export function CasesPage() {
       },
       (err) => setError(errorMessage(err)),
     );
-  }, [query, status]);
+  }, [filter]);
 
   useEffect(load, [load]);
   useEffect(() => api.onEvent((e) => e.type === 'case.changed' && load()), [load]);
@@ -66,7 +100,19 @@ export function CasesPage() {
         </Space>
       }
       extra={
-        <Space>
+        <Space wrap>
+          <DatePicker.RangePicker value={range} onChange={(v) => setRange(v as [Dayjs | null, Dayjs | null] | null)} placeholder={['受理日期起', '止']} />
+          <Select
+            allowClear
+            placeholder="承诺时限"
+            style={{ width: 120 }}
+            value={deadline}
+            onChange={setDeadline}
+            options={[
+              { value: 'due-soon', label: '即将到期' },
+              { value: 'overdue', label: '已超期' },
+            ]}
+          />
           <Select
             allowClear
             placeholder="全部状态"
@@ -82,6 +128,11 @@ export function CasesPage() {
             onSearch={setQuery}
             data-testid="case-search"
           />
+          {canExport && (
+            <Button onClick={exportCsv} data-testid="export-csv">
+              导出 CSV
+            </Button>
+          )}
         </Space>
       }
     >
