@@ -1,4 +1,8 @@
-/** Case statuses and their Chinese names. The full state machine grows with the case lifecycle. */
+/**
+ * Case statuses and their Chinese names; the transitions between them are declared once in
+ * ./state-machine. CASE_STATUSES are what a stored case can be in: a draft is not a case yet
+ * (it lives in the drafts table), so 'draft' is a lifecycle state only (CASE_STATES).
+ */
 export const CASE_STATUSES = [
   'accepted',
   'queued',
@@ -29,3 +33,9 @@ export const CASE_STATUS_NAMES: Record<CaseStatus, string> = {
   withdrawn: '已撤回',
   'not-accepted': '不予受理',
 };
+
+/** Every state of the lifecycle, the draft before acceptance included. */
+export const CASE_STATES = ['draft', ...CASE_STATUSES] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+export const CASE_STATE_NAMES: Record<CaseState, string> = { draft: '草稿', ...CASE_STATUS_NAMES };
