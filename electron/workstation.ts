@@ -13,6 +13,7 @@ import { createAuthService, type AuthService, type Session } from './auth';
 import { createCatalog, type Catalog } from './catalog';
 import { loadWorkingCalendar } from './calendar';
 import { createCasesService, type CasesService } from './cases';
+import { createCaseDocuments } from './cases/documents';
 import { createDraftsService, type DraftsService } from './drafts';
 import { CONFIG_KEYS, ConfigError, loadConfig, parseSetting, type ConfigInputs, type LoadedConfig } from './config';
 import { readSettings, writeSetting } from './config/settings-store';
@@ -113,6 +114,8 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     },
   });
 
+  const documents = createCaseDocuments({ cases, catalog, office: () => ({ centerName: config.values.centerName, windowNo: config.values.windowNo }) });
+
   const first = options.createFirstAdmin === false ? { created: false as const } : auth.ensureFirstAdmin();
 
   const sessionInfo = (s: Session): SessionInfo => ({
@@ -176,6 +179,8 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     'cases.list': (input) => cases.list(input),
     'cases.get': (input) => cases.get(input.id),
     'cases.exportCsv': (input, ctx) => cases.exportCsv(input, actorOf(ctx.session)),
+    'documents.receipt': (input, ctx) => documents.receipt(input.caseId, ctx.session!.displayName),
+    'documents.oneTimeNotice': (input, ctx) => documents.oneTimeNotice(cases.oneTimeNotice(input, actorOf(ctx.session)), ctx.session!.displayName),
     'cases.oneTimeNotice': (input, ctx) => cases.oneTimeNotice(input, actorOf(ctx.session)),
     'applicants.lookup': (input, ctx) => cases.lookupApplicant(input, actorOf(ctx.session)),
     'drafts.save': (input, ctx) => drafts.save(input, actorOf(ctx.session).username),

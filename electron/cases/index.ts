@@ -56,6 +56,8 @@ export interface CasesService {
   list(input: CaseFilter & { limit?: number; offset?: number }): { rows: CaseRow[]; total: number };
   exportCsv(input: CaseFilter, by: CaseActor): { fileName: string; csv: string; rows: number };
   get(id: string): CaseDetail;
+  /** The applicant's full identity number, for documents the core renders itself (never sent to the renderer). */
+  applicantIdentity(id: string): { idType: 'id-card' | 'uscc'; idNo: string };
   /** Item codes this clerk accepted most recently, newest first (search ranks them first). */
   recentItems(username: string, limit: number): string[];
 }
@@ -322,6 +324,11 @@ export function createCasesService(deps: CasesDeps): CasesService {
       );
       audit.append({ actor: by.username, role: by.role, action: 'cases.export', detail: { rows: rows.length, filter: input } });
       return { fileName: `办件-${localDate(now())}.csv`, csv: '\uFEFF' + [header.map(cell).join(','), ...lines].join('\r\n') + '\r\n', rows: rows.length };
+    },
+    applicantIdentity(id) {
+      const c = db.select({ t: cases.applicantIdType, n: cases.applicantIdNo }).from(cases).where(eq(cases.id, id)).get();
+      if (!c) throw new ContractError('NOT_FOUND', '未找到该办件');
+      return { idType: c.t === 'uscc' ? 'uscc' : 'id-card', idNo: c.n };
     },
     recentItems(username, limit) {
       const rows = db

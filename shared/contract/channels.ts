@@ -151,6 +151,15 @@ export const caseFilterSchema = z.object({
 });
 export type CaseFilter = z.infer<typeof caseFilterSchema>;
 
+export const renderedPdfSchema = z.object({
+  fileName: z.string(),
+  pdfBase64: z.string(),
+  sha256: z.string(),
+  pages: z.number(),
+  /** Characters the embedded font cannot show (a rare character in a name): the clerk is warned. */
+  missingCharacters: z.array(z.string()),
+});
+
 export const draftRowSchema = z.object({
   id: z.string(),
   itemCode: z.string(),
@@ -291,6 +300,27 @@ export const contract = {
       issuedBy: z.string(),
       centerName: z.string(),
     }),
+    access: ALL_ROLES,
+  }),
+
+  /** 受理回执 of an accepted case as a PDF (built from the stored case, ID masked). */
+  'documents.receipt': channel({
+    input: z.object({ caseId: shortText(40) }).strict(),
+    output: renderedPdfSchema,
+    access: ALL_ROLES,
+  }),
+  /** 一次性告知书 as a PDF: every missing required material at once. Audited like cases.oneTimeNotice. */
+  'documents.oneTimeNotice': channel({
+    input: z
+      .object({
+        itemCode: shortText(40),
+        itemVersion: z.number().int().min(1),
+        applicantName: z.string().trim().max(100).optional(),
+        materials: z.array(materialStateSchema).max(100),
+        draftId: shortText(40).optional(),
+      })
+      .strict(),
+    output: renderedPdfSchema,
     access: ALL_ROLES,
   }),
 

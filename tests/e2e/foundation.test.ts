@@ -71,7 +71,10 @@ describe('first vertical slice', () => {
     await caseNo.waitFor({ timeout: 15_000 });
     const number = (await caseNo.textContent())!;
     expect(number).toMatch(/^32011300-\d{8}-01-0001$/);
-    await page.keyboard.press('Enter');
+    // The receipt downloads as a PDF rendered by the core.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('receipt-button').click()]);
+    expect(download.suggestedFilename()).toBe(`受理回执-${number}.pdf`);
+    await page.getByRole('button', { name: /继续受理下一件/ }).click();
 
     await page.keyboard.press('F3');
     await expect.poll(() => page.getByTestId('case-grid').textContent()).toContain(number);

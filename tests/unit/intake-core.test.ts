@@ -1,5 +1,5 @@
 /** Materials checklist, 一次性告知, once-only prefill and drafts, through the real core. */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -231,3 +231,32 @@ describe('case list filters and export', () => {
     expect((await ws.dispatch('cases.exportCsv', {}, { sessionId: s.session! })).envelope).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 });
+
+describe('documents from the stored case', () => {
+  it('renders the receipt and the one-time notice as PDFs with the ID masked', async () => {
+    const accepted = await accept([...COMPLETE_MATERIALS]);
+    if (!accepted.ok) throw new Error('accept failed');
+    const receipt = await call('documents.receipt', { caseId: accepted.data.id });
+    expect(receipt.ok).toBe(true);
+    if (!receipt.ok) return;
+    const pdf = Buffer.from(receipt.data.pdfBase64, 'base64');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(receipt.data.fileName).toBe(`受理回执-${accepted.data.caseNo}.pdf`);
+    expect(receipt.data.missingCharacters).toEqual([]);
+    const text = pdfText(pdf);
+    if (text !== null) {
+      expect(text).toContain(accepted.data.caseNo);
+      expect(text).toContain('老年人优待证办理');
+      expect(text).not.toContain(idNumber());
+    }
+    const notice = await call('documents.oneTimeNotice', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, applicantName: '王秀英', materials: [] });
+    expect(notice.ok).toBe(true);
+    if (notice.ok && text !== null) expect(pdfText(Buffer.from(notice.data.pdfBase64, 'base64'))).toContain('户口簿');
+  });
+});
+
+/** Text of a PDF through poppler's pdftotext, or null where it is not installed. */
+function pdfText(pdf: Buffer): string | null {
+  const r = spawnSync('pdftotext', ['-', '-'], { input: pdf, encoding: 'utf8' });
+  return r.error ? null : r.stdout.replace(/\s+/g, '');
+}

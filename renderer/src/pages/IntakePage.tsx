@@ -11,6 +11,7 @@ import { SERVICE_LEVEL_NAMES } from '../../../shared/catalog/item-definition';
 import { evaluateMaterials, initialMaterialStates, type MaterialState } from '../../../shared/catalog/materials';
 import { api } from '../api/client';
 import { errorMessage } from '../api/hooks';
+import { downloadPdf } from '../api/download';
 import { ItemForm } from '../components/ItemForm';
 import { MaterialsChecklist } from '../components/MaterialsChecklist';
 import { usePrefill } from '../components/usePrefill';
@@ -156,6 +157,33 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
     const applicant = (work.formData.company ?? work.formData.applicant) as { name?: string } | undefined;
     try {
       setNotice(await api.call('cases.oneTimeNotice', { itemCode: work.item.code, itemVersion: work.item.version, applicantName: applicant?.name || undefined, materials: work.materials, draftId: work.draftId }));
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  const downloadReceipt = async () => {
+    if (!accepted) return;
+    try {
+      const pdf = await api.call('documents.receipt', { caseId: accepted.id });
+      downloadPdf(pdf.fileName, pdf.pdfBase64);
+      if (pdf.missingCharacters.length) setError(`回执中有字库缺少的字（${pdf.missingCharacters.join('')}），请手写补全`);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  const downloadNotice = async () => {
+    if (!work || !notice) return;
+    try {
+      const pdf = await api.call('documents.oneTimeNotice', {
+        itemCode: work.item.code,
+        itemVersion: work.item.version,
+        applicantName: notice.applicantName ?? undefined,
+        materials: work.materials,
+        draftId: work.draftId,
+      });
+      downloadPdf(pdf.fileName, pdf.pdfBase64);
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -338,11 +366,15 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
       <Modal
         open={!!accepted}
         title="已受理"
-        onOk={nextCitizen}
         onCancel={nextCitizen}
-        okText="继续受理下一件（Enter）"
-        cancelButtonProps={{ style: { display: 'none' } }}
-        okButtonProps={{ autoFocus: true }}
+        footer={[
+          <Button key="receipt" onClick={downloadReceipt} data-testid="receipt-button">
+            下载受理回执（PDF）
+          </Button>,
+          <Button key="next" type="primary" autoFocus onClick={nextCitizen}>
+            继续受理下一件（Enter）
+          </Button>,
+        ]}
       >
         {accepted && (
           <Descriptions column={1} size="small">
@@ -359,7 +391,7 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
           </Descriptions>
         )}
       </Modal>
-      <Modal open={!!notice} title="一次性告知书" onCancel={() => setNotice(undefined)} footer={<Button onClick={() => window.print()}>打印</Button>} width={640}>
+      <Modal open={!!notice} title="一次性告知书" onCancel={() => setNotice(undefined)} footer={<Button type="primary" onClick={downloadNotice} data-testid="notice-pdf">下载告知书（PDF）</Button>} width={640}>
         {notice && (
           <div data-testid="one-time-notice">
             <Typography.Paragraph>
