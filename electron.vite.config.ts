@@ -9,8 +9,14 @@ import { defineConfig } from 'electron-vite';
 export default defineConfig({
   main: {
     build: {
-      // The face worker is its own entry: worker_threads loads it as a separate file.
-      lib: { entry: { index: 'electron/main.ts', 'face-worker': 'electron/identity/face/face-worker.ts' } },
+      // The workers are their own entries: worker_threads loads each as a separate file.
+      lib: {
+        entry: {
+          index: 'electron/main.ts',
+          'face-worker': 'electron/identity/face/face-worker.ts',
+          'materials-image-worker': 'electron/materials/image-worker.ts',
+        },
+      },
       rolldownOptions: { external: ['better-sqlite3', 'sharp', '@vladmandic/face-api', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'] },
     },
   },

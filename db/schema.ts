@@ -3,7 +3,8 @@
  * with `npm run db:generate` into db/migrations and applied at start by electron/database.
  * Timestamps are ISO-8601 strings in UTC: readable in the raw file, sortable as text.
  */
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
@@ -152,4 +153,119 @@ export const drafts = sqliteTable(
     updatedAt: text('updated_at').notNull(),
   },
   (t) => [index('drafts_created_by').on(t.createdBy, t.updatedAt)],
+);
+
+/**
+ * Sync engine state (electron/sync), one value per key: the change-feed cursor, the enrolled
+ * device (id, center, window — never its secret, which lives in the credential store) and the
+ * last successful exchange. The cursor is written in the same transaction as the events it covers.
+ */
+export const syncState = sqliteTable('sync_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/**
+ * Change-feed events already applied, by the back office's eventId: an event seen twice (a
+ * retried long-poll, a cursor reset after a back-office restore) changes nothing the second time.
+ */
+export const appliedEvents = sqliteTable(
+  'applied_events',
+  {
+    eventId: text('event_id').primaryKey(),
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    caseId: text('case_id'),
+    /** 'applied', or 'ignored' (a case this database does not hold, an unknown event type). */
+    outcome: text('outcome').notNull(),
+    appliedAt: text('applied_at').notNull(),
+  },
+  (t) => [index('applied_events_case').on(t.caseId)],
+);
+
+/** Certificates (证照) the back office issued for local cases: the blob to fetch and hand out. */
+export const caseCertificates = sqliteTable('case_certificates', {
+  caseId: text('case_id')
+    .primaryKey()
+    .references(() => cases.id),
+  certificateNo: text('certificate_no').notNull(),
+  sha256: text('sha256').notNull(),
+  size: integer('size').notNull(),
+  mediaType: text('media_type').notNull(),
+  fileName: text('file_name'),
+  issuedAt: text('issued_at').notNull(),
+  recordedAt: text('recorded_at').notNull(),
+});
+
+/**
+ * Files in the content-addressed blob store (electron/materials/blob-store.ts,
+ * `<dataDir>/blobs/ab/cd/<sha256>`) that the database knows about. The file is written and
+ * fsynced before its row: a row always names a complete file.
+ */
+export const blobs = sqliteTable('blobs', {
+  sha256: text('sha256').primaryKey(),
+  size: integer('size').notNull(),
+  mime: text('mime').notNull(),
+  createdAt: text('created_at').notNull(),
+});
+
+/**
+ * Captured or imported pages of a material (electron/materials), owned by a draft while the
+ * clerk fills the form and re-pointed to the case in the acceptance transaction. `sha256` is
+ * the page as shown and sent; `source_sha256` the page as first stored, from which the
+ * `edits` (rotations, crops) are re-applied so edits never stack JPEG generations.
+ */
+export const materialPages = sqliteTable(
+  'material_pages',
+  {
+    id: text('id').primaryKey(),
+    /** No foreign key: a discarded draft leaves its pages to removeAbandonedDraftPages(). */
+    draftId: text('draft_id'),
+    caseId: text('case_id').references(() => cases.id),
+    materialId: text('material_id').notNull(),
+    pageOrder: integer('page_order').notNull(),
+    sha256: text('sha256')
+      .notNull()
+      .references(() => blobs.sha256),
+    sourceSha256: text('source_sha256')
+      .notNull()
+      .references(() => blobs.sha256),
+    /** JSON list of edits applied to the source, in order: [{ op: 'rotate', degrees } | { op: 'crop', rect }]. */
+    edits: text('edits').notNull().default('[]'),
+    size: integer('size').notNull(),
+    mime: text('mime').notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    source: text('source', { enum: ['camera', 'import', 'reuse'] }).notNull(),
+    fileName: text('file_name'),
+    /** For reused pages: the earlier case they come from. */
+    originCaseNo: text('origin_case_no'),
+    createdBy: text('created_by'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    index('material_pages_draft').on(t.draftId, t.materialId, t.pageOrder),
+    index('material_pages_case').on(t.caseId, t.materialId, t.pageOrder),
+    index('material_pages_sha256').on(t.sha256),
+    check('material_pages_one_owner', sql`(${t.draftId} IS NULL) <> (${t.caseId} IS NULL)`),
+  ],
+);
+
+/** The per-material PDF assembled for a case (buildMaterialPdf), kept so its blob is not swept. */
+export const materialPdfs = sqliteTable(
+  'material_pdfs',
+  {
+    caseId: text('case_id')
+      .notNull()
+      .references(() => cases.id),
+    materialId: text('material_id').notNull(),
+    sha256: text('sha256')
+      .notNull()
+      .references(() => blobs.sha256),
+    pageCount: integer('page_count').notNull(),
+    builtAt: text('built_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.materialId] })],
 );

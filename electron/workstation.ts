@@ -15,6 +15,8 @@ import { loadWorkingCalendar } from './calendar';
 import { createCasesService, type CasesService } from './cases';
 import { createCaseDocuments } from './cases/documents';
 import { createDraftsService, type DraftsService } from './drafts';
+import { createMaterialsService, type MaterialsService } from './materials';
+import { createMaterialsHandlers } from './materials/handlers';
 import { CONFIG_KEYS, ConfigError, loadConfig, parseSetting, type ConfigInputs, type LoadedConfig } from './config';
 import { readSettings, writeSetting } from './config/settings-store';
 import { openDatabase, type OpenedDatabase } from './database';
@@ -43,6 +45,7 @@ export interface Workstation {
   auth: AuthService;
   cases: CasesService;
   drafts: DraftsService;
+  materials: MaterialsService;
   catalog: Catalog;
   audit: AuditLog;
   database: OpenedDatabase;
@@ -95,9 +98,11 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
   } catch (err) {
     log(`[calendar] ${(err as Error).message}`);
   }
-  const drafts = createDraftsService({ db: database.db, catalog, now });
+  const materials = createMaterialsService({ db: database.db, dataDir: base.values.dataDir, now, onChange: () => undefined });
+  const drafts = createDraftsService({ db: database.db, catalog, now, onDiscard: (draftId) => materials.removeDraftPages(draftId) });
   const cases = createCasesService({
     drafts,
+    attachDraftPages: (tx, draftId, caseId) => void materials.attachDraftToCase(tx, draftId, caseId),
     centerName: () => config.values.centerName,
     db: database.db,
     audit,
@@ -215,6 +220,7 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
       config = loadConfig({ ...options.config, settings: readSettings(database.db) });
       return settingsView();
     },
+    ...createMaterialsHandlers({ service: materials, actor: (ctx) => actorOf(ctx.session), audit: (e) => audit.append(e) }),
     'users.list': () => auth.listUsers(),
     'users.add': (input, ctx) => auth.addUser(input, actorOf(ctx.session)),
     'users.resetPassword': (input, ctx) => auth.resetPassword(input.username, actorOf(ctx.session)),
@@ -239,12 +245,14 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     auth,
     cases,
     drafts,
+    materials,
     catalog,
     audit,
     database,
     ...(first.created ? { firstAdmin: { username: first.username, oneTimePassword: first.oneTimePassword } } : {}),
     close() {
       listeners.clear();
+      void materials.close();
       database.close();
     },
   };

@@ -30,6 +30,10 @@ export interface BrowserModeServer {
 }
 
 const LAUNCH_COOKIE = 'ow_launch';
+/** Ordinary calls stay small; a captured or imported page (base64) may be large. */
+const SMALL_BODY = 2 * 1024 * 1024;
+const PAGE_BODY = 40 * 1024 * 1024;
+const LARGE_BODY_CHANNELS = new Set(['materials.addPage']);
 const SESSION_COOKIE = 'ow_session';
 
 
@@ -62,7 +66,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
     throw new Error(`找不到界面文件 ${indexFile}：请先运行 npm run build`);
   }
   const launchToken = randomBytes(24).toString('base64url');
-  const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
+  const app = Fastify({ logger: false, bodyLimit: SMALL_BODY });
   let allowedHosts: string[] = [];
 
   app.addHook('onRequest', async (req, reply) => {
@@ -101,8 +105,12 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
 
   await app.register(fastifyStatic, { root: rendererDir, index: false, wildcard: true, decorateReply: false });
 
-  app.post('/api/call/:channel', async (req, reply) => {
+  app.post('/api/call/:channel', { bodyLimit: PAGE_BODY }, async (req, reply) => {
     if (!guardApi(req, reply)) return reply;
+    const { channel: name } = req.params as { channel: string };
+    if (Number(req.headers['content-length'] ?? 0) > SMALL_BODY && !LARGE_BODY_CHANNELS.has(name)) {
+      return reply.code(413).send({ ok: false, error: { code: 'INVALID_INPUT', message: '请求数据过大' } });
+    }
     if (!req.headers['content-type']?.startsWith('application/json')) {
       return reply.code(415).send({ ok: false, error: { code: 'INVALID_INPUT', message: '请求须为 JSON' } });
     }

@@ -31,6 +31,8 @@ export interface CasesDeps {
   catalog: Catalog;
   station: () => { centerCode: string; windowNo: string; device: string };
   drafts: DraftsService;
+  /** Moves a draft's captured pages to the new case, inside the acceptance transaction. */
+  attachDraftPages?: (tx: WorkstationDb, draftId: string, caseId: string) => void;
   /** The day n working days after `today`, or null when the calendar cannot say. */
   addWorkingDays?: (today: string, workingDays: number) => string | null;
   centerName: () => string;
@@ -263,7 +265,10 @@ export function createCasesService(deps: CasesDeps): CasesService {
           updatedAt: iso,
         };
         tx.insert(cases).values(row).run();
-        if (input.draftId) deps.drafts.remove(tx, input.draftId);
+        if (input.draftId) {
+          deps.attachDraftPages?.(tx, input.draftId, id);
+          deps.drafts.remove(tx, input.draftId);
+        }
         tx.insert(caseEvents)
           .values({
             caseId: id,

@@ -44,7 +44,7 @@ const toRow = (d: Row): DraftRow => ({
   updatedAt: d.updatedAt,
 });
 
-export function createDraftsService(deps: { db: WorkstationDb; catalog: Catalog; now: () => Date }): DraftsService {
+export function createDraftsService(deps: { db: WorkstationDb; catalog: Catalog; now: () => Date; onDiscard?: (draftId: string) => void }): DraftsService {
   const { db, catalog } = deps;
   const find = (draftId: string, by: string) => {
     const d = db.select().from(drafts).where(and(eq(drafts.id, draftId), eq(drafts.createdBy, by))).get();
@@ -90,6 +90,7 @@ export function createDraftsService(deps: { db: WorkstationDb; catalog: Catalog;
     discard(draftId, by) {
       find(draftId, by);
       db.delete(drafts).where(eq(drafts.id, draftId)).run();
+      deps.onDiscard?.(draftId);
       return true;
     },
     remove(tx, draftId) {

@@ -9,6 +9,7 @@ import { ROLES, type Role } from '../auth/roles';
 import { CASE_STATUSES } from '../cases/status';
 import { ITEM_TYPES, MATERIAL_FORMS, SERVICE_LEVELS } from '../catalog/item-definition';
 import { MATERIAL_STATUSES, materialStateSchema } from '../catalog/materials';
+import { materialsChannels } from './materials';
 
 /**
  * 'public': anyone, signed in or not. 'session': any signed-in user, even one who must
@@ -413,6 +414,9 @@ export const contract = {
     output: z.object({ locked: z.boolean() }),
     access: ADMIN,
   }),
+
+  /** Materials capture (pages, imports, reuse): declared in ./materials.ts. */
+  ...materialsChannels,
 } as const;
 
 export type Contract = typeof contract;

@@ -80,9 +80,7 @@ export const materialSubmissionSchema = z
   })
   .strict()
   .superRefine((m, ctx) => {
-    if (m.status === 'received' && m.blobs.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['blobs'], message: '已收取的材料须附扫描件' });
-    }
+    // 'received' may carry no scans: an original checked at the counter and handed back (原件核验).
     if (m.status === 'deferred' && !m.deferUntil) {
       ctx.addIssue({ code: 'custom', path: ['deferUntil'], message: '容缺材料须写明补交期限' });
     }

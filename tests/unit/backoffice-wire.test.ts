@@ -34,7 +34,6 @@ describe('sync wire schemas', () => {
     expect(messages).toEqual(
       expect.arrayContaining([
         'caseId 应为 26 位大写 ULID',
-        'materials.0.blobs 已收取的材料须附扫描件',
         'materials.1.deferUntil 容缺材料须写明补交期限',
         'materials.2.blobs.0 应为 64 位小写十六进制 SHA-256',
         'materials.2.materialId 材料重复：id-card',
