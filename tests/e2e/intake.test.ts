@@ -3,7 +3,9 @@
  * Chinese error messages, the materials checklist and one-time notice, and a draft that
  * survives the server being killed -9.
  */
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idNumber } from '../helpers/catalog-fixture';
 import { firstSignIn, openItem, pickOption, setMaterial, signIn } from './flows';
@@ -14,8 +16,14 @@ let data: ReturnType<typeof tempDataDir>;
 let server: ServerHandle;
 const PASSWORD = 'Window02pass';
 
+let scan: string;
+
 beforeAll(async () => {
   data = tempDataDir();
+  // A scanned page: white A4 with dark text-like bars.
+  scan = join(data.path, 'hukou.jpg');
+  const bars = Array.from({ length: 30 }, (_, i) => ({ input: { create: { width: 900, height: 14, channels: 3 as const, background: '#222' } }, left: 150, top: 150 + i * 40 }));
+  await sharp({ create: { width: 1240, height: 1754, channels: 3, background: '#fff' } }).composite(bars).jpeg({ quality: 80 }).toFile(scan);
   server = await startServer(data.path);
   browser = await launchBrowser();
 });
@@ -85,8 +93,15 @@ describe('intake', () => {
     expect(await again.locator('#root_spouse_name').inputValue()).toBe('陈斌');
     expect(await again.locator('#root_existingChildren_0_name').inputValue()).toBe('陈一诺');
 
+    // Importing a scan of the household register marks that material received.
+    await again.getByTestId('capture-household-register').click();
+    await again.getByTestId('import-input').setInputFiles(scan);
+    await expect.poll(() => again.getByTestId('page-count').textContent(), { timeout: 20_000 }).toContain('1');
+    await again.keyboard.press('Escape');
+    await expect.poll(() => again.getByTestId('capture-household-register').textContent()).toContain('1 页');
+    await expect.poll(() => again.getByTestId('material-household-register').textContent()).toContain('已收取');
+
     // The wrong check character is refused with a Chinese message naming the field.
-    await setMaterial(again, 'household-register', '已收取');
     await again.getByTestId('accept-button').click();
     await expect.poll(() => again.locator('.ant-form, form').first().textContent()).toMatch(/公民身份号码.*校验位/);
     expect(await again.getByTestId('accepted-case-no').count()).toBe(0);

@@ -3,7 +3,10 @@
  * statuses its definition allows (告知承诺 where commitment is allowed, 容缺 where it may be
  * supplied later, 复用 where it can be reused). What still blocks acceptance is listed below.
  */
-import { Alert, Select, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Drawer, Select, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import type { MaterialsCall } from '../../../shared/contract/materials';
+import { MaterialCapture } from './materials/MaterialCapture';
 import type { ItemDetail } from '../../../shared/contract/channels';
 import { MATERIAL_FORM_NAMES } from '../../../shared/catalog/item-definition';
 import { MATERIAL_STATUS_NAMES, type MaterialState, type MaterialStatus, type MaterialsEvaluation } from '../../../shared/catalog/materials';
@@ -25,7 +28,15 @@ export function MaterialsChecklist(props: {
   states: MaterialState[];
   evaluation: MaterialsEvaluation;
   onChange: (states: MaterialState[]) => void;
+  /** The draft the pages belong to (created on demand). */
+  ensureDraft: () => Promise<string>;
+  call: MaterialsCall;
+  pageCounts: Record<string, number>;
+  onPageCount: (materialId: string, count: number) => void;
+  onPending: (materialId: string, pending: number) => void;
 }) {
+  const [capturing, setCapturing] = useState<{ material: Material; draftId: string }>();
+  const capture = async (m: Material) => setCapturing({ material: m, draftId: await props.ensureDraft() });
   const statusOf = (id: string) => props.states.find((s) => s.materialId === id)?.status ?? 'missing';
   const setStatus = (id: string, status: MaterialStatus) =>
     props.onChange([...props.states.filter((s) => s.materialId !== id), { materialId: id, status }]);
@@ -50,6 +61,15 @@ export function MaterialsChecklist(props: {
           },
           { title: '形式', width: 120, render: (_v, m) => `${MATERIAL_FORM_NAMES[m.form]}${m.count > 1 ? ` ×${m.count}` : ''}` },
           {
+            title: '扫描件',
+            width: 130,
+            render: (_v, m) => (
+              <Button size="small" onClick={() => void capture(m)} data-testid={`capture-${m.id}`}>
+                拍摄/导入{props.pageCounts[m.id] ? `（${props.pageCounts[m.id]} 页）` : ''}
+              </Button>
+            ),
+          },
+          {
             title: '收取情况',
             width: 160,
             render: (_v, m) => (
@@ -68,6 +88,27 @@ export function MaterialsChecklist(props: {
           },
         ]}
       />
+      <Drawer
+        open={!!capturing}
+        width={900}
+        title={capturing ? `采集材料：${capturing.material.name}` : ''}
+        onClose={() => setCapturing(undefined)}
+        destroyOnHidden
+      >
+        {capturing && (
+          <MaterialCapture
+            owner={{ draftId: capturing.draftId }}
+            material={{ id: capturing.material.id, name: capturing.material.name }}
+            call={props.call}
+            onPagesChanged={(count) => {
+              props.onPageCount(capturing.material.id, count);
+              // A captured or imported page marks the material received.
+              if (count > 0 && statusOf(capturing.material.id) === 'missing') setStatus(capturing.material.id, 'received');
+            }}
+            onPendingChanged={(pending) => props.onPending(capturing.material.id, pending)}
+          />
+        )}
+      </Drawer>
       {props.evaluation.blocking.length > 0 && (
         <Alert
           type="warning"

@@ -9,6 +9,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CaseRow, ChannelOutput, DraftRow, ItemDetail, ItemSummary } from '../../../shared/contract/channels';
 import { SERVICE_LEVEL_NAMES } from '../../../shared/catalog/item-definition';
 import { evaluateMaterials, initialMaterialStates, type MaterialState } from '../../../shared/catalog/materials';
+import type { MaterialsCall } from '../../../shared/contract/materials';
 import { api } from '../api/client';
 import { errorMessage } from '../api/hooks';
 import { downloadPdf } from '../api/download';
@@ -68,6 +69,9 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
   const [busy, setBusy] = useState(false);
   const [accepted, setAccepted] = useState<CaseRow>();
   const [notice, setNotice] = useState<Notice>();
+  const [pageCounts, setPageCounts] = useState<Record<string, number>>({});
+  const [pending, setPending] = useState<Record<string, number>>({});
+  const pendingPages = Object.values(pending).reduce((a, b) => a + b, 0);
   const searchRef = useRef<InputRef>(null);
 
   const autosave = useAutosave(work, (draftId) => setWork((w) => (w && !w.draftId ? { ...w, draftId } : w)));
@@ -93,7 +97,28 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
     };
   }, [query]);
 
+  /** The draft that captured pages belong to: saved now if the form was never saved yet. */
+  const ensureDraft = async (): Promise<string> => {
+    if (!work) throw new Error('no work');
+    if (work.draftId) return work.draftId;
+    const r = await api.call('drafts.save', { itemCode: work.item.code, itemVersion: work.item.version, formData: work.formData, materials: work.materials });
+    setWork((w) => (w ? { ...w, draftId: r.draftId } : w));
+    return r.draftId;
+  };
+
   const begin = (next: Work) => {
+    setPageCounts({});
+    setPending({});
+    if (next.draftId) {
+      api.call('materials.listPages', { owner: { draftId: next.draftId } }).then(
+        ({ pages }) => {
+          const counts: Record<string, number> = {};
+          for (const p of pages) counts[p.materialId] = (counts[p.materialId] ?? 0) + 1;
+          setPageCounts(counts);
+        },
+        () => undefined,
+      );
+    }
     autosave.reset(JSON.stringify([next.item.code, next.item.version, next.formData, next.materials]));
     prefill.reset();
     setWork(next);
@@ -134,6 +159,10 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
 
   const accept = async (formData: Record<string, unknown>) => {
     if (!work || busy) return;
+    if (pendingPages > 0) {
+      setError(`还有 ${pendingPages} 页材料正在保存，请稍候再受理`);
+      return;
+    }
     if (evaluation && evaluation.blocking.length) {
       setError(`材料不齐，暂不能受理：${evaluation.blocking.map((b) => b.reason).join('；')}`);
       return;
@@ -346,7 +375,17 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
               <Typography.Title level={5} style={{ marginTop: 8 }}>
                 材料清单
               </Typography.Title>
-              <MaterialsChecklist materials={item.materials} states={work.materials} evaluation={evaluation!} onChange={(materials) => setWork((w) => (w ? { ...w, materials } : w))} />
+              <MaterialsChecklist
+                materials={item.materials}
+                states={work.materials}
+                evaluation={evaluation!}
+                onChange={(materials) => setWork((w) => (w ? { ...w, materials } : w))}
+                ensureDraft={ensureDraft}
+                call={api.call as MaterialsCall}
+                pageCounts={pageCounts}
+                onPageCount={(id, n) => setPageCounts((c) => ({ ...c, [id]: n }))}
+                onPending={(id, n) => setPending((p) => ({ ...p, [id]: n }))}
+              />
               <Space style={{ marginTop: 12 }}>
                 <Button type="primary" htmlType="submit" loading={busy} data-testid="accept-button">
                   受理（Ctrl+Enter）
