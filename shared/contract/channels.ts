@@ -161,6 +161,17 @@ export const renderedPdfSchema = z.object({
   missingCharacters: z.array(z.string()),
 });
 
+/** What a one-time notice is about: the item as filled and the checklist so far. */
+const oneTimeNoticeInput = z
+  .object({
+    itemCode: shortText(40),
+    itemVersion: z.number().int().min(1),
+    applicantName: z.string().trim().max(100).optional(),
+    materials: z.array(materialStateSchema).max(100),
+    draftId: shortText(40).optional(),
+  })
+  .strict();
+
 export const draftRowSchema = z.object({
   id: z.string(),
   itemCode: z.string(),
@@ -282,15 +293,7 @@ export const contract = {
    * so the citizen never comes back twice for the same item. Audited.
    */
   'cases.oneTimeNotice': channel({
-    input: z
-      .object({
-        itemCode: shortText(40),
-        itemVersion: z.number().int().min(1),
-        applicantName: z.string().trim().max(100).optional(),
-        materials: z.array(materialStateSchema).max(100),
-        draftId: shortText(40).optional(),
-      })
-      .strict(),
+    input: oneTimeNoticeInput,
     output: z.object({
       itemCode: z.string(),
       itemName: z.string(),
@@ -312,15 +315,7 @@ export const contract = {
   }),
   /** 一次性告知书 as a PDF: every missing required material at once. Audited like cases.oneTimeNotice. */
   'documents.oneTimeNotice': channel({
-    input: z
-      .object({
-        itemCode: shortText(40),
-        itemVersion: z.number().int().min(1),
-        applicantName: z.string().trim().max(100).optional(),
-        materials: z.array(materialStateSchema).max(100),
-        draftId: shortText(40).optional(),
-      })
-      .strict(),
+    input: oneTimeNoticeInput,
     output: renderedPdfSchema,
     access: ALL_ROLES,
   }),
