@@ -18,7 +18,8 @@ function onewindow(args: string[], dataDir = join(dir.path, 'data')) {
 }
 
 describe('onewindow CLI', () => {
-  it('manages users with exit codes 0 / 1 / 2 and JSON output', () => {
+  // Each step is a fresh `onewindow` process (tsx start-up), so give the whole sequence time.
+  it('manages users with exit codes 0 / 1 / 2 and JSON output', { timeout: 120_000 }, () => {
     const added = onewindow(['user', 'add', 'liwei', '--role', 'clerk', '--name', '李伟', '--json']);
     expect(added.code).toBe(0);
     expect(added.json()).toMatchObject({ ok: true, user: { username: 'liwei', role: 'clerk', displayName: '李伟' } });
@@ -41,7 +42,7 @@ describe('onewindow CLI', () => {
     expect(onewindow(['user', 'reset-password', 'nobody']).code).toBe(1);
   });
 
-  it('doctor reports a healthy workstation and a corrupt database without touching it', () => {
+  it('doctor reports a healthy workstation and a corrupt database without touching it', { timeout: 120_000 }, () => {
     const healthy = onewindow(['doctor', '--json']);
     expect(healthy.code).toBe(0);
     const report = healthy.json();

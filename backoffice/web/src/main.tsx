@@ -12,7 +12,8 @@ dayjs.locale('zh-cn');
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <ConfigProvider locale={zhCN}>
-      <AntApp>
+      {/* Decisions are confirmed by a toast: long enough to read at a busy desk. */}
+      <AntApp message={{ duration: 6 }}>
         <App />
       </AntApp>
     </ConfigProvider>
