@@ -17,6 +17,10 @@ import { createCaseDocuments } from './cases/documents';
 import { createDraftsService, type DraftsService } from './drafts';
 import { createMaterialsService, type MaterialsService } from './materials';
 import { createMaterialsHandlers } from './materials/handlers';
+import { createFaceService } from './identity/face';
+import { createIdentityService, supervisorVerifierFromAuth, type IdentityService } from './identity';
+import { createIdentityHandlers } from './identity/handlers';
+import { creditCommitmentProblems } from './identity/credit-rules';
 import { CONFIG_KEYS, ConfigError, loadConfig, parseSetting, type ConfigInputs, type LoadedConfig } from './config';
 import { readSettings, writeSetting } from './config/settings-store';
 import { openDatabase, type OpenedDatabase } from './database';
@@ -46,6 +50,7 @@ export interface Workstation {
   cases: CasesService;
   drafts: DraftsService;
   materials: MaterialsService;
+  identity: IdentityService;
   catalog: Catalog;
   audit: AuditLog;
   database: OpenedDatabase;
@@ -100,8 +105,29 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
   }
   const materials = createMaterialsService({ db: database.db, dataDir: base.values.dataDir, now, onChange: () => undefined });
   const drafts = createDraftsService({ db: database.db, catalog, now, onDiscard: (draftId) => materials.removeDraftPages(draftId) });
+  // The face worker starts on the first check and keeps its models warm after that.
+  const faceService = createFaceService();
+  const identity = createIdentityService({
+    db: database.db,
+    dataDir: base.values.dataDir,
+    faceService,
+    audit,
+    now,
+    verifySupervisor: supervisorVerifierFromAuth(auth),
+    trainingEnabled: () => config.values.mode === 'training',
+  });
   const cases = createCasesService({
     drafts,
+    identity: {
+      requireVerified: (checkId, idNumber) => void identity.requireVerified(checkId, idNumber),
+      attachToCase: (tx, checkId, caseId) => identity.attachToCase(tx, checkId, caseId),
+      commitmentProblems: (applicant, item, states, by) => {
+        // Only a commitment needs the restricted list; the check itself is recorded and audited.
+        if (!states.some((s) => s.status === 'commitment')) return [];
+        const result = identity.creditCheck(applicant.idType === 'uscc' ? { creditCode: applicant.idNo } : { idNumber: applicant.idNo }, { username: by.username, role: by.role });
+        return creditCommitmentProblems(item.materials, states, [{ standing: result.standing, category: result.category, subject: applicant.idType === 'uscc' ? '申请单位' : '申请人' }]);
+      },
+    },
     attachDraftPages: (tx, draftId, caseId) => void materials.attachDraftToCase(tx, draftId, caseId),
     centerName: () => config.values.centerName,
     db: database.db,
@@ -220,6 +246,7 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
       config = loadConfig({ ...options.config, settings: readSettings(database.db) });
       return settingsView();
     },
+    ...createIdentityHandlers({ service: identity, actor: (ctx) => actorOf(ctx.session) }),
     ...createMaterialsHandlers({ service: materials, actor: (ctx) => actorOf(ctx.session), audit: (e) => audit.append(e) }),
     'users.list': () => auth.listUsers(),
     'users.add': (input, ctx) => auth.addUser(input, actorOf(ctx.session)),
@@ -246,6 +273,7 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     cases,
     drafts,
     materials,
+    identity,
     catalog,
     audit,
     database,
@@ -253,6 +281,8 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     close() {
       listeners.clear();
       void materials.close();
+      identity.close();
+      void faceService.close();
       database.close();
     },
   };

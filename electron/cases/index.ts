@@ -31,6 +31,13 @@ export interface CasesDeps {
   catalog: Catalog;
   station: () => { centerCode: string; windowNo: string; device: string };
   drafts: DraftsService;
+  /** 人证核验 and 信用审查 for the applicant; absent where the identity capability is not wired. */
+  identity?: {
+    requireVerified(checkId: string, idNumber: string): void;
+    attachToCase(tx: WorkstationDb, checkId: string, caseId: string): void;
+    /** Materials a credit-list hit forbids to replace by commitment, as blocking problems. */
+    commitmentProblems(applicant: { idType: 'id-card' | 'uscc'; idNo: string }, item: ItemDetail, materials: MaterialState[], by: CaseActor): { materialId: string; name: string; reason: string }[];
+  };
   /** Moves a draft's captured pages to the new case, inside the acceptance transaction. */
   attachDraftPages?: (tx: WorkstationDb, draftId: string, caseId: string) => void;
   /** The day n working days after `today`, or null when the calendar cannot say. */
@@ -46,6 +53,7 @@ export interface AcceptInput {
   formData: Record<string, unknown>;
   materials: MaterialState[];
   draftId?: string;
+  identityCheckId?: string;
 }
 
 export type OneTimeNotice = ChannelOutput<'cases.oneTimeNotice'>;
@@ -217,7 +225,10 @@ export function createCasesService(deps: CasesDeps): CasesService {
       if (!result.ok) {
         throw new ContractError('VALIDATION_FAILED', `表单有 ${result.errors.length} 处需要修改：${result.errors[0]!.message}`, result.errors);
       }
+      const applicant = extractApplicant(formData);
+      if (input.identityCheckId) deps.identity?.requireVerified(input.identityCheckId, applicant.idNo);
       const checklist = evaluateMaterials(item.materials, input.materials);
+      checklist.blocking.push(...(deps.identity?.commitmentProblems({ idType: applicant.idType, idNo: applicant.idNo }, item, input.materials, by) ?? []));
       if (checklist.blocking.length) {
         throw new ContractError(
           'VALIDATION_FAILED',
@@ -225,7 +236,6 @@ export function createCasesService(deps: CasesDeps): CasesService {
           checklist.blocking.map((b) => ({ path: `materials.${b.materialId}`, message: b.reason })),
         );
       }
-      const applicant = extractApplicant(formData);
       const station = deps.station();
       const at = now();
       const iso = at.toISOString();
@@ -265,6 +275,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
           updatedAt: iso,
         };
         tx.insert(cases).values(row).run();
+        if (input.identityCheckId) deps.identity?.attachToCase(tx, input.identityCheckId, id);
         if (input.draftId) {
           deps.attachDraftPages?.(tx, input.draftId, id);
           deps.drafts.remove(tx, input.draftId);

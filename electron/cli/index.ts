@@ -16,6 +16,7 @@ import { runDoctor } from './doctor';
 import { runServe } from './serve';
 import { runValidateCommand } from './validate';
 import { runFaceCompareCommand } from '../identity/face/cli';
+import { runIdentityCommand } from '../identity/cli';
 import { runBackofficeAdminCommand, runBackofficeServeCommand } from '../../backoffice/main';
 
 const USAGE = `用法：onewindow <命令> [参数] [--json]
@@ -28,6 +29,7 @@ const USAGE = `用法：onewindow <命令> [参数] [--json]
   validate <id-card|uscc|mobile> [值]     校验证件号码（不给值时逐行读取标准输入）
   calendar add-working-days <YYYY-MM-DD> <n>  计算 n 个工作日后的日期
   face compare <图片A> <图片B> [--json]   人像比对（离线模型）
+  identity import-restricted-list <文件> | identity restricted-list status | identity purge-face-images
   audit verify [--json]                   核对审计日志哈希链，指出第一条被改动的记录
   backoffice serve [--port N] [--data 目录]  启动区级后台（DATABASE_URL 指向 PostgreSQL 时使用该库）
   backoffice admin <enrol-code|add-reviewer|revoke-device|list-devices|purge-uploads> …  后台管理
@@ -81,6 +83,7 @@ const COMMANDS: Record<string, CommandRunner> = {
   calendar: runCalendarCommand,
   audit: runAuditCommand,
   face: (argv, io) => runFaceCompareCommand(argv, io),
+  identity: (argv, io) => runIdentityCommand(argv, io),
   backoffice: (argv, io) => {
     const streams = { stdout: { write: (t: string) => io.stdout(t) }, stderr: { write: (t: string) => io.stderr(t) } };
     if (argv[0] === 'serve') return runBackofficeServeCommand(argv.slice(1), streams);

@@ -9,6 +9,7 @@ import { ROLES, type Role } from '../auth/roles';
 import { CASE_STATUSES } from '../cases/status';
 import { ITEM_TYPES, MATERIAL_FORMS, SERVICE_LEVELS } from '../catalog/item-definition';
 import { MATERIAL_STATUSES, materialStateSchema } from '../catalog/materials';
+import { identityChannels } from './identity';
 import { materialsChannels } from './materials';
 
 /**
@@ -261,6 +262,8 @@ export const contract = {
         materials: z.array(materialStateSchema).max(100).default([]),
         /** The draft this case was filled in; it is removed in the same transaction. */
         draftId: shortText(40).optional(),
+        /** A passed (or supervisor-overridden) 人证核验 of this applicant, kept with the case. */
+        identityCheckId: shortText(40).optional(),
       })
       .strict(),
     output: caseRowSchema,
@@ -412,6 +415,8 @@ export const contract = {
 
   /** Materials capture (pages, imports, reuse): declared in ./materials.ts. */
   ...materialsChannels,
+  /** Identity: ID card, consent, liveness, face check, override, credit check: declared in ./identity.ts. */
+  ...identityChannels,
 } as const;
 
 export type Contract = typeof contract;

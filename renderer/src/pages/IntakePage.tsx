@@ -4,12 +4,14 @@
  * box has focus, ↑/↓ pick, Enter opens, Ctrl+Enter accepts, and after acceptance Enter starts
  * the next citizen's case. The form autosaves as a draft; a known applicant is prefilled.
  */
-import { Alert, Badge, Button, Card, Col, Descriptions, Empty, Input, List, Modal, Row, Space, Tabs, Tag, Typography, type InputRef } from 'antd';
+import { Alert, Badge, Button, Card, Col, Descriptions, Drawer, Empty, Input, List, Modal, Row, Space, Tabs, Tag, Typography, type InputRef } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CaseRow, ChannelOutput, DraftRow, ItemDetail, ItemSummary } from '../../../shared/contract/channels';
 import { SERVICE_LEVEL_NAMES } from '../../../shared/catalog/item-definition';
 import { evaluateMaterials, initialMaterialStates, type MaterialState } from '../../../shared/catalog/materials';
 import type { MaterialsCall } from '../../../shared/contract/materials';
+import type { CheckView, IdentityCall } from '../../../shared/contract/identity';
+import { IdentityCheck } from '../components/identity';
 import { api } from '../api/client';
 import { errorMessage } from '../api/hooks';
 import { downloadPdf } from '../api/download';
@@ -25,6 +27,8 @@ interface Work {
   materials: MaterialState[];
   draftId?: string;
   latestVersion?: number | null;
+  /** A finished 人证核验 (passed, overridden or refused) for this applicant. */
+  identity?: CheckView;
 }
 
 const AUTOSAVE_MS = 800;
@@ -69,6 +73,7 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
   const [busy, setBusy] = useState(false);
   const [accepted, setAccepted] = useState<CaseRow>();
   const [notice, setNotice] = useState<Notice>();
+  const [verifying, setVerifying] = useState<string>();
   const [pageCounts, setPageCounts] = useState<Record<string, number>>({});
   const [pending, setPending] = useState<Record<string, number>>({});
   const pendingPages = Object.values(pending).reduce((a, b) => a + b, 0);
@@ -170,7 +175,8 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
     setBusy(true);
     setError(undefined);
     try {
-      const row = await api.call('cases.accept', { itemCode: work.item.code, itemVersion: work.item.version, formData, materials: work.materials, draftId: work.draftId });
+      const verified = work.identity && ['passed', 'overridden'].includes(work.identity.status) ? work.identity.checkId : undefined;
+      const row = await api.call('cases.accept', { itemCode: work.item.code, itemVersion: work.item.version, formData, materials: work.materials, draftId: work.draftId, identityCheckId: verified });
       setAccepted(row);
       onAccepted(row);
       void loadDrafts();
@@ -363,6 +369,34 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
               <Descriptions.Item label="收费">{item.fees.charged ? (item.fees.description ?? '收费') : '不收费'}</Descriptions.Item>
               <Descriptions.Item label="办理层级">{SERVICE_LEVEL_NAMES[item.level]}</Descriptions.Item>
             </Descriptions>
+            <Space style={{ marginBottom: 12 }}>
+              <Button onClick={async () => setVerifying(await ensureDraft())} data-testid="identity-button">
+                人证核验
+              </Button>
+              {work.identity && (
+                <Tag color={['passed', 'overridden'].includes(work.identity.status) ? 'green' : 'red'} data-testid="identity-status">
+                  {work.identity.status === 'passed' ? '人证核验通过' : work.identity.status === 'overridden' ? '主管核准通过' : '人证核验未通过'}（{work.identity.applicantName}）
+                </Tag>
+              )}
+            </Space>
+            <Drawer open={!!verifying} width={860} title="人证核验" onClose={() => setVerifying(undefined)} destroyOnHidden>
+              {verifying && (
+                <IdentityCheck
+                  call={api.call as IdentityCall}
+                  draftId={verifying}
+                  onCardRead={(card) =>
+                    setWork((w) => {
+                      if (!w) return w;
+                      const applicant = { ...((w.formData.applicant as Record<string, unknown>) ?? {}) };
+                      if (!applicant.name) applicant.name = card.name;
+                      if (!applicant.idNumber) applicant.idNumber = card.idNumber;
+                      return { ...w, formData: { ...w.formData, applicant } };
+                    })
+                  }
+                  onFinished={({ check }) => setWork((w) => (w ? { ...w, identity: check } : w))}
+                />
+              )}
+            </Drawer>
             {prefill.notice && <Alert type="success" showIcon style={{ marginBottom: 12 }} data-testid="prefill-notice" message={prefill.notice} />}
             <ItemForm
               schema={item.formSchema}
