@@ -37,6 +37,7 @@ app.whenReady().then(async () => {
   try {
     workstation = await createWorkstation({
       transport: 'electron',
+      sync: true,
       config: { defaults: { dataDir: app.getPath('userData') } },
     });
   } catch (err) {
@@ -65,7 +66,7 @@ app.whenReady().then(async () => {
 app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, APP_ORIGIN));
 
 app.on('window-all-closed', () => {
-  workstation?.close();
+  const closing = workstation?.close();
   workstation = undefined;
-  app.quit();
+  void Promise.resolve(closing).finally(() => app.quit());
 });

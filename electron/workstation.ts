@@ -21,6 +21,7 @@ import { createFaceService } from './identity/face';
 import { createIdentityService, supervisorVerifierFromAuth, type IdentityService } from './identity';
 import { createIdentityHandlers } from './identity/handlers';
 import { creditCommitmentProblems } from './identity/credit-rules';
+import { startSyncRuntime, type SyncRuntime } from './sync/runtime';
 import { CONFIG_KEYS, ConfigError, loadConfig, parseSetting, type ConfigInputs, type LoadedConfig } from './config';
 import { readSettings, writeSetting } from './config/settings-store';
 import { openDatabase, type OpenedDatabase } from './database';
@@ -38,6 +39,11 @@ export interface WorkstationOptions {
   log?: (line: string) => void;
   /** Create the first admin on an empty database (default true; IT commands pass false). */
   createFirstAdmin?: boolean;
+  /**
+   * Sync with the back office (default false: IT commands and unit tests do not). With the
+   * training configuration's "embedded" URL this also starts the embedded back office.
+   */
+  sync?: boolean;
 }
 
 export type EventListener = (event: CoreEvent, sessionId?: string) => void;
@@ -56,7 +62,10 @@ export interface Workstation {
   database: OpenedDatabase;
   /** Set when this start created the first admin account. */
   firstAdmin?: { username: string; oneTimePassword: string };
-  close(): void;
+  /** Present when syncing (options.sync). */
+  sync?: SyncRuntime;
+  /** Stops syncing (when on) and closes the database; synchronous when sync is off. */
+  close(): Promise<void>;
 }
 
 const DEVICE_PREFIX = 'ws';
@@ -135,7 +144,10 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     catalog,
     now,
     station: () => ({ centerCode: config.values.centerCode, windowNo: config.values.windowNo, device: device() }),
-    onChange: (caseId) => emit({ type: 'case.changed', caseId }),
+    onChange: (caseId) => {
+      emit({ type: 'case.changed', caseId });
+      sync?.engine.poke();
+    },
     addWorkingDays: (today, days) => {
       try {
         return calendar ? calendar.addWorkingDays(today, days) : null;
@@ -146,6 +158,31 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
   });
 
   const documents = createCaseDocuments({ cases, catalog, office: () => ({ centerName: config.values.centerName, windowNo: config.values.windowNo }) });
+
+  let sync: SyncRuntime | undefined;
+  if (options.sync) {
+    try {
+      sync = await startSyncRuntime({
+        backofficeUrl: config.values.backofficeUrl,
+        dataDir: base.values.dataDir,
+        centerCode: config.values.centerCode,
+        windowNo: config.values.windowNo,
+        device: device(),
+        db: database.db,
+        materials,
+        catalog,
+        now,
+        log,
+        onEvent: (e) => {
+          if (e.type === 'case.changed') emit({ type: 'case.changed', caseId: e.caseId });
+          else if (e.type === 'sync.status') emit({ type: 'sync.status', online: e.status.online, backlog: e.status.backlog, dead: e.status.dead });
+        },
+      });
+    } catch (err) {
+      // The window keeps working without the back office; the status bar says sync is off.
+      log(`[sync] 未能启动同步：${(err as Error).message}`);
+    }
+  }
 
   const first = options.createFirstAdmin === false ? { created: false as const } : auth.ensureFirstAdmin();
 
@@ -248,6 +285,27 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     },
     ...createIdentityHandlers({ service: identity, actor: (ctx) => actorOf(ctx.session) }),
     ...createMaterialsHandlers({ service: materials, actor: (ctx) => actorOf(ctx.session), audit: (e) => audit.append(e) }),
+    'sync.status': () => {
+      const st = sync?.engine.status();
+      return {
+        enabled: !!sync,
+        online: st?.online ?? false,
+        enrolled: st?.enrolled ?? false,
+        backlog: st?.backlog ?? 0,
+        oldestPendingAt: st?.oldestPendingAt ?? null,
+        lastSuccessAt: st?.lastSuccessAt ?? null,
+        dead: st?.dead ?? 0,
+        lastError: sync ? (st?.lastError ?? null) : '未连接区级后台（同步未启动）',
+        backofficeUrl: sync?.backofficeUrl ?? null,
+      };
+    },
+    'sync.deadLetters': () =>
+      (sync?.engine.exportDead() ?? []).map((d) => ({ outboxId: d.id, caseId: d.caseId, caseNo: d.caseNo, kind: d.kind, reason: d.lastError ?? '', attempts: d.attempts, createdAt: d.createdAt })),
+    'sync.retryDead': (input) => {
+      if (!sync) throw new ContractError('CONFLICT', '同步未启动');
+      sync.engine.retryDead(input.outboxId);
+      return { queued: true };
+    },
     'users.list': () => auth.listUsers(),
     'users.add': (input, ctx) => auth.addUser(input, actorOf(ctx.session)),
     'users.resetPassword': (input, ctx) => auth.resetPassword(input.username, actorOf(ctx.session)),
@@ -278,8 +336,10 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     audit,
     database,
     ...(first.created ? { firstAdmin: { username: first.username, oneTimePassword: first.oneTimePassword } } : {}),
-    close() {
+    ...(sync ? { sync } : {}),
+    async close() {
       listeners.clear();
+      if (sync) await sync.stop();
       void materials.close();
       identity.close();
       void faceService.close();

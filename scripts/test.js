@@ -1,6 +1,6 @@
 // `npm test`: every suite. Unit and integration tests (Vitest, Node: real SQLite files, real
 // HTTP, PGlite, and PostgreSQL when TEST_DATABASE_URL is set), then the browser tests against
-// browser mode in a real Chromium. Ends with one line: "tests: N passed, N failed".
+// browser mode in a real Chromium, then the chaos suite. Ends with one line: "tests: N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +45,10 @@ if (!chromium) {
   buildIfStale({ quiet: true });
   add(run('e2e', 'vitest.e2e.config.ts'));
 }
+
+// Faults on purpose: a real back-office process, a workstation process and a TCP proxy that
+// drops, delays and resets, with processes killed mid-sync. Ends with its `chaos:` line.
+add(run('chaos', 'vitest.chaos.config.ts'));
 rmSync(reports, { recursive: true, force: true });
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed ? 1 : 0);

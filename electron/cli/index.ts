@@ -66,7 +66,7 @@ async function runUser(argv: string[], io: CliIo): Promise<number> {
     }
     return 0;
   } finally {
-    ws.close();
+    await ws.close();
   }
 }
 

@@ -4,6 +4,7 @@ import type { SessionInfo } from '../../shared/contract/channels';
 import { ROLE_NAMES } from '../../shared/auth/roles';
 import { api } from './api/client';
 import { useSystemInfo } from './api/hooks';
+import { SyncStatusBar } from './components/SyncStatusBar';
 import { CasesPage } from './pages/CasesPage';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { IntakePage } from './pages/IntakePage';
@@ -120,7 +121,7 @@ export function App() {
           {page === 'settings' && isAdmin && <SettingsPage />}
         </Layout.Content>
         <Layout.Footer style={{ textAlign: 'center', padding: 8 }}>
-          <Tag>{info.transport === 'electron' ? '桌面版' : '浏览器模式'}</Tag> 版本 {info.version}
+          <SyncStatusBar /> <Tag>{info.transport === 'electron' ? '桌面版' : '浏览器模式'}</Tag> 版本 {info.version}
         </Layout.Footer>
       </Layout>
     </AntApp>

@@ -413,6 +413,38 @@ export const contract = {
     access: ADMIN,
   }),
 
+  /**
+   * Sync with the district back office as the clerk sees it: online or not (what the back office
+   * answered, never the OS flag), backlog and its age, last success, dead letters.
+   */
+  'sync.status': channel({
+    input: empty,
+    output: z.object({
+      enabled: z.boolean(),
+      online: z.boolean(),
+      enrolled: z.boolean(),
+      backlog: z.number(),
+      oldestPendingAt: z.string().nullable(),
+      lastSuccessAt: z.string().nullable(),
+      dead: z.number(),
+      lastError: z.string().nullable(),
+      backofficeUrl: z.string().nullable(),
+    }),
+    access: ALL_ROLES,
+  }),
+  /** Operations the back office refused for good, with its reason: never dropped, retried or escalated from here. */
+  'sync.deadLetters': channel({
+    input: empty,
+    output: z.array(z.object({ outboxId: z.string(), caseId: z.string().nullable(), caseNo: z.string().nullable(), kind: z.string(), reason: z.string(), attempts: z.number(), createdAt: z.string() })),
+    access: ['supervisor', 'admin'],
+  }),
+  /** Puts a dead letter back in the queue. NOT_FOUND when there is no such entry. */
+  'sync.retryDead': channel({
+    input: z.object({ outboxId: shortText(40) }).strict(),
+    output: z.object({ queued: z.boolean() }),
+    access: ['supervisor', 'admin'],
+  }),
+
   /** Materials capture (pages, imports, reuse): declared in ./materials.ts. */
   ...materialsChannels,
   /** Identity: ID card, consent, liveness, face check, override, credit check: declared in ./identity.ts. */

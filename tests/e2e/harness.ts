@@ -14,6 +14,9 @@ export interface ServerHandle {
   url: string;
   origin: string;
   oneTimePassword?: string;
+  /** The embedded back office (training configuration) and its training reviewers. */
+  backofficeUrl?: string;
+  reviewers?: { usernames: string[]; password: string } | null;
   process: ChildProcess;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -40,11 +43,18 @@ export function startServer(dataDir: string, extraArgs: string[] = []): Promise<
       const line = out.split('\n').find((l) => l.startsWith('{'));
       if (!line) return;
       clearTimeout(timer);
-      const info = JSON.parse(line) as { url: string; firstAdmin: { oneTimePassword: string } | null };
+      const info = JSON.parse(line) as {
+        url: string;
+        firstAdmin: { oneTimePassword: string } | null;
+        backofficeUrl: string | null;
+        trainingReviewers: { usernames: string[]; password: string } | null;
+      };
       resolve({
         url: info.url,
         origin: new URL(info.url).origin,
         oneTimePassword: info.firstAdmin?.oneTimePassword,
+        backofficeUrl: info.backofficeUrl ?? undefined,
+        reviewers: info.trainingReviewers,
         process: child,
         stop: (signal = 'SIGTERM') =>
           new Promise<void>((done) => {
