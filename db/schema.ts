@@ -269,3 +269,14 @@ export const materialPdfs = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.caseId, t.materialId] })],
 );
+
+/** Items a clerk starred: search ranks them right after the recent ones. */
+export const userFavourites = sqliteTable(
+  'user_favourites',
+  {
+    username: text('username').notNull(),
+    itemCode: text('item_code').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('user_favourites_pk').on(t.username, t.itemCode)],
+);

@@ -11,6 +11,7 @@ import type { CoreEvent } from '../shared/contract/events';
 import { createAuditLog, type AuditLog } from './audit';
 import { createAuthService, type AuthService, type Session } from './auth';
 import { createCatalog, type Catalog } from './catalog';
+import { createFavourites } from './catalog/favourites';
 import { loadWorkingCalendar } from './calendar';
 import { createCasesService, type CasesService } from './cases';
 import { createCaseDocuments } from './cases/documents';
@@ -113,6 +114,7 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     log(`[calendar] ${(err as Error).message}`);
   }
   const materials = createMaterialsService({ db: database.db, dataDir: base.values.dataDir, now, onChange: () => undefined });
+  const favourites = createFavourites(database.db);
   const drafts = createDraftsService({ db: database.db, catalog, now, onDiscard: (draftId) => materials.removeDraftPages(draftId) });
   // The face worker starts on the first check and keeps its models warm after that.
   const faceService = createFaceService();
@@ -237,8 +239,18 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     'auth.changePassword': (input, ctx) => sessionInfo(auth.changePassword(ctx.session!.id, input.currentPassword, input.newPassword)),
     'auth.unlock': (input, ctx) => sessionInfo(auth.unlock(ctx.session!.id, input.password)),
     'auth.activity': (_input, ctx) => ({ locked: ctx.session!.locked }),
-    'catalog.search': (input, ctx) =>
-      catalog.search(input.query, { limit: input.limit, recent: cases.recentItems(actorOf(ctx.session).username, 10) }),
+    'catalog.search': (input, ctx) => {
+      const username = actorOf(ctx.session).username;
+      const starred = favourites.list(username);
+      const starredSet = new Set(starred);
+      return catalog
+        .search(input.query, { limit: input.limit, recent: cases.recentItems(username, 10), favourites: starred })
+        .map((hit) => (starredSet.has(hit.code) ? { ...hit, favourite: true } : hit));
+    },
+    'catalog.setFavourite': (input, ctx) => {
+      catalog.get(input.code);
+      return { favourites: favourites.set(actorOf(ctx.session).username, input.code, input.favourite, now().toISOString()) };
+    },
     'catalog.get': (input) => catalog.detail(catalog.get(input.code, input.version)),
     'cases.accept': (input, ctx) => {
       const a = actorOf(ctx.session);

@@ -61,6 +61,8 @@ export const itemSummarySchema = z.object({
   level: z.enum(SERVICE_LEVELS),
   promisedDays: z.number(),
   matchedBy: z.string().optional(),
+  /** Starred by the signed-in clerk. */
+  favourite: z.boolean().optional(),
 });
 export type ItemSummary = z.infer<typeof itemSummarySchema>;
 
@@ -239,6 +241,12 @@ export const contract = {
   'catalog.search': channel({
     input: z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(200).optional() }).strict(),
     output: z.array(itemSummarySchema),
+    access: ALL_ROLES,
+  }),
+  /** Stars or unstars an item for the signed-in clerk; NOT_FOUND for an unknown code. */
+  'catalog.setFavourite': channel({
+    input: z.object({ code: shortText(40), favourite: z.boolean() }).strict(),
+    output: z.object({ favourites: z.array(z.string()) }),
     access: ALL_ROLES,
   }),
   /** One item's full definition with its form. NOT_FOUND for an unknown code or version. */

@@ -260,3 +260,16 @@ function pdfText(pdf: Buffer): string | null {
   const r = spawnSync('pdftotext', ['-', '-'], { input: pdf, encoding: 'utf8' });
   return r.error ? null : r.stdout.replace(/\s+/g, '');
 }
+
+describe('favourite items', () => {
+  it("ranks the clerk's starred items first and keeps them per clerk", async () => {
+    expect((await call('catalog.search', { query: '' })).ok && ((await call('catalog.search', { query: '' })) as { data: unknown[] }).data).toEqual([]);
+    const set = await call('catalog.setFavourite', { code: 'QX-SCJG-BA-901', favourite: true });
+    expect(set).toMatchObject({ ok: true, data: { favourites: ['QX-SCJG-BA-901'] } });
+    const hits = await call('catalog.search', { query: '' });
+    expect(hits.ok && hits.data[0]).toMatchObject({ code: 'QX-SCJG-BA-901', favourite: true });
+    expect(await call('catalog.setFavourite', { code: 'QX-NO-XX-000', favourite: true })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    await call('catalog.setFavourite', { code: 'QX-SCJG-BA-901', favourite: false });
+    expect(((await call('catalog.search', { query: '' })) as { data: unknown[] }).data).toEqual([]);
+  });
+});

@@ -130,6 +130,15 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
     setError(undefined);
   };
 
+  const toggleFavourite = async (item: ItemSummary) => {
+    try {
+      const { favourites } = await api.call('catalog.setFavourite', { code: item.code, favourite: !item.favourite });
+      setResults((rs) => rs.map((r) => (r.code === item.code ? { ...r, favourite: favourites.includes(r.code) } : r)));
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
   const openItem = async (summary: ItemSummary | undefined) => {
     if (!summary) return;
     try {
@@ -287,8 +296,21 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
                           onClick={() => void openItem(r)}
                           style={{ cursor: 'pointer', background: i === active ? '#e6f4ff' : undefined, paddingInline: 8 }}
                         >
-                          <Space direction="vertical" size={0}>
-                            <Typography.Text strong>{r.name}</Typography.Text>
+                          <Space direction="vertical" size={0} style={{ flex: 1 }}>
+                            <Typography.Text strong>
+                              <a
+                                title={r.favourite ? '取消常用' : '设为常用'}
+                                data-testid="favourite-toggle"
+                                onClick={(e) => {
+                                  e.stopPropagation();
+                                  void toggleFavourite(r);
+                                }}
+                                style={{ marginRight: 6, color: r.favourite ? '#faad14' : '#bbb' }}
+                              >
+                                {r.favourite ? '★' : '☆'}
+                              </a>
+                              {r.name}
+                            </Typography.Text>
                             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                               {r.code} · {r.departmentName} · {SERVICE_LEVEL_NAMES[r.level]} · 承诺 {r.promisedDays === 0 ? '即办' : `${r.promisedDays} 个工作日`}
                             </Typography.Text>
