@@ -213,6 +213,19 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
       };
     });
 
+  /** After acceptance, one PDF per scanned material for the back office and printing (off the request path). */
+  async function buildMaterialPdfs(caseId: string, caseNo: string): Promise<void> {
+    const names = new Map(cases.get(caseId).materials.map((m) => [m.materialId, m.name]));
+    for (const m of materials.materialsForSync(caseId)) {
+      if (m.blobs.length === 0) continue;
+      try {
+        await materials.buildMaterialPdf(caseId, m.materialId, caseNo, names.get(m.materialId) ?? m.materialId);
+      } catch (err) {
+        log(`[materials] ${caseNo} ${m.materialId}: ${(err as Error).message}`);
+      }
+    }
+  }
+
   const handlers: Handlers = {
     'system.info': () => ({
       appName: 'OneWindow 全科窗口受理工作台',
@@ -254,7 +267,9 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     'catalog.get': (input) => catalog.detail(catalog.get(input.code, input.version)),
     'cases.accept': (input, ctx) => {
       const a = actorOf(ctx.session);
-      return cases.accept(input, { username: a.username, role: a.role });
+      const row = cases.accept(input, { username: a.username, role: a.role });
+      void buildMaterialPdfs(row.id, row.caseNo);
+      return row;
     },
     'cases.list': (input) => cases.list(input),
     'cases.get': (input) => cases.get(input.id),

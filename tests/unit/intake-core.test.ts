@@ -1,6 +1,8 @@
 /** Materials checklist, 一次性告知, once-only prefill and drafts, through the real core. */
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Workstation } from '../../electron/workstation';
@@ -271,5 +273,25 @@ describe('favourite items', () => {
     expect(await call('catalog.setFavourite', { code: 'QX-NO-XX-000', favourite: true })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     await call('catalog.setFavourite', { code: 'QX-SCJG-BA-901', favourite: false });
     expect(((await call('catalog.search', { query: '' })) as { data: unknown[] }).data).toEqual([]);
+  });
+});
+
+describe('scanned pages at acceptance', () => {
+  it('moves the draft pages to the case and builds a PDF per material that verifies by hash', async () => {
+    const saved = await call('drafts.save', { itemCode: PERSONAL_ITEM.code, itemVersion: 1, formData: personalFormData(), materials: [...COMPLETE_MATERIALS] });
+    const draftId = saved.ok ? saved.data.draftId : '';
+    const page = await sharp({ create: { width: 1240, height: 1754, channels: 3, background: '#fff' } }).jpeg().toBuffer();
+    await ws.materials.addPage({ owner: { draftId }, materialId: 'id-card', bytes: page, source: 'import', fileName: 'a.jpg' });
+    await ws.materials.addPage({ owner: { draftId }, materialId: 'id-card', bytes: page, source: 'import', fileName: 'b.jpg' });
+    const r = await accept([...COMPLETE_MATERIALS], { draftId });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(ws.materials.listPages({ caseId: r.data.id })).toHaveLength(2);
+    await expect
+      .poll(() => ws.database.sqlite.prepare('select sha256, page_count from material_pdfs where case_id = ?').get(r.data.id) as { sha256: string; page_count: number } | undefined, { timeout: 20_000 })
+      .toMatchObject({ page_count: 2 });
+    const pdf = ws.database.sqlite.prepare('select sha256 from material_pdfs where case_id = ?').pluck().get(r.data.id) as string;
+    const bytes = await ws.materials.blobs.get(pdf);
+    expect(Buffer.from(bytes).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(pdf);
   });
 });
