@@ -126,6 +126,17 @@ describe('intake', () => {
     await expect.poll(() => page.getByTestId('prefill-notice').textContent()).toContain('已从办件 32011300-');
     expect(await page.locator('#root_applicant_name').inputValue()).toBe('刘佳');
     expect(await page.locator('#root_applicant_mobile').inputValue()).toBe('13851234567');
+
+    // Her household register scanned for the first case is reused without rescanning.
+    await openItem(page, 'sydj', '生育登记');
+    await page.locator('#root_applicant_idNumber').fill(mother);
+    await page.getByTestId('capture-household-register').click();
+    await page.getByTestId('reuse-search').click();
+    await page.getByTestId('reuse-apply').first().click();
+    await expect.poll(() => page.getByTestId('page-count').textContent(), { timeout: 20_000 }).toContain('1');
+    await expect.poll(() => page.getByTestId('page-strip').textContent()).toContain('复用 32011300-');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('material-household-register').textContent()).toContain('复用');
     await page.close();
   });
 });

@@ -7,6 +7,7 @@ import { Alert, Button, Drawer, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import type { MaterialsCall } from '../../../shared/contract/materials';
 import { MaterialCapture } from './materials/MaterialCapture';
+import { ReusePanel } from './materials/ReusePanel';
 import type { ItemDetail } from '../../../shared/contract/channels';
 import { MATERIAL_FORM_NAMES } from '../../../shared/catalog/item-definition';
 import { MATERIAL_STATUS_NAMES, type MaterialState, type MaterialStatus, type MaterialsEvaluation } from '../../../shared/catalog/materials';
@@ -34,7 +35,10 @@ export function MaterialsChecklist(props: {
   pageCounts: Record<string, number>;
   onPageCount: (materialId: string, count: number) => void;
   onPending: (materialId: string, pending: number) => void;
+  /** The applicant's ID number as typed, to find reusable materials from earlier cases. */
+  applicantIdNo?: string;
 }) {
+  const [reloads, setReloads] = useState(0);
   const [capturing, setCapturing] = useState<{ material: Material; draftId: string }>();
   const capture = async (m: Material) => setCapturing({ material: m, draftId: await props.ensureDraft() });
   const statusOf = (id: string) => props.states.find((s) => s.materialId === id)?.status ?? 'missing';
@@ -95,8 +99,23 @@ export function MaterialsChecklist(props: {
         onClose={() => setCapturing(undefined)}
         destroyOnHidden
       >
+        {capturing && capturing.material.reusableFrom.includes('earlier-case') && (
+          <div style={{ marginBottom: 16 }}>
+            <ReusePanel
+              owner={{ draftId: capturing.draftId }}
+              materialId={capturing.material.id}
+              applicantIdNo={props.applicantIdNo}
+              call={props.call}
+              onReused={() => {
+                setReloads((n) => n + 1);
+                if (statusOf(capturing.material.id) === 'missing') setStatus(capturing.material.id, 'reused');
+              }}
+            />
+          </div>
+        )}
         {capturing && (
           <MaterialCapture
+            key={reloads}
             owner={{ draftId: capturing.draftId }}
             material={{ id: capturing.material.id, name: capturing.material.name }}
             call={props.call}

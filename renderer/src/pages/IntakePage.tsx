@@ -441,6 +441,7 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
                 pageCounts={pageCounts}
                 onPageCount={(id, n) => setPageCounts((c) => ({ ...c, [id]: n }))}
                 onPending={(id, n) => setPending((p) => ({ ...p, [id]: n }))}
+                applicantIdNo={String((work.formData.applicant as { idNumber?: unknown } | undefined)?.idNumber ?? '') || undefined}
               />
               <Space style={{ marginTop: 12 }}>
                 <Button type="primary" htmlType="submit" loading={busy} data-testid="accept-button">
