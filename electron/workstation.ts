@@ -130,7 +130,10 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
   const cases = createCasesService({
     drafts,
     identity: {
-      requireVerified: (checkId, idNumber) => void identity.requireVerified(checkId, idNumber),
+      requireVerified: (checkId, idNumber) => {
+        identity.requireVerified(checkId, idNumber);
+        return { ...identity.syncRecord(checkId) };
+      },
       attachToCase: (tx, checkId, caseId) => identity.attachToCase(tx, checkId, caseId),
       commitmentProblems: (applicant, item, states, by) => {
         // Only a commitment needs the restricted list; the check itself is recorded and audited.

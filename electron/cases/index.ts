@@ -33,7 +33,8 @@ export interface CasesDeps {
   drafts: DraftsService;
   /** 人证核验 and 信用审查 for the applicant; absent where the identity capability is not wired. */
   identity?: {
-    requireVerified(checkId: string, idNumber: string): void;
+    /** Throws unless the check passed (or was overridden) for this ID number; returns what the timeline keeps (no images). */
+    requireVerified(checkId: string, idNumber: string): Record<string, unknown>;
     attachToCase(tx: WorkstationDb, checkId: string, caseId: string): void;
     /** Materials a credit-list hit forbids to replace by commitment, as blocking problems. */
     commitmentProblems(applicant: { idType: 'id-card' | 'uscc'; idNo: string }, item: ItemDetail, materials: MaterialState[], by: CaseActor): { materialId: string; name: string; reason: string }[];
@@ -226,7 +227,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
         throw new ContractError('VALIDATION_FAILED', `表单有 ${result.errors.length} 处需要修改：${result.errors[0]!.message}`, result.errors);
       }
       const applicant = extractApplicant(formData);
-      if (input.identityCheckId) deps.identity?.requireVerified(input.identityCheckId, applicant.idNo);
+      const identityRecord = input.identityCheckId ? deps.identity?.requireVerified(input.identityCheckId, applicant.idNo) : undefined;
       const checklist = evaluateMaterials(item.materials, input.materials);
       checklist.blocking.push(...(deps.identity?.commitmentProblems({ idType: applicant.idType, idNo: applicant.idNo }, item, input.materials, by) ?? []));
       if (checklist.blocking.length) {
@@ -275,7 +276,13 @@ export function createCasesService(deps: CasesDeps): CasesService {
           updatedAt: iso,
         };
         tx.insert(cases).values(row).run();
-        if (input.identityCheckId) deps.identity?.attachToCase(tx, input.identityCheckId, id);
+        if (input.identityCheckId && identityRecord) {
+          deps.identity?.attachToCase(tx, input.identityCheckId, id);
+          // 人证核验 in the timeline: result, score, model, image hashes and operator; never images.
+          tx.insert(caseEvents)
+            .values({ caseId: id, type: 'identity-verified', fromStatus: null, toStatus: null, actor: by.username, device: station.device, at: iso, detail: JSON.stringify(identityRecord) })
+            .run();
+        }
         if (input.draftId) {
           deps.attachDraftPages?.(tx, input.draftId, id);
           deps.drafts.remove(tx, input.draftId);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Workstation } from '../../electron/workstation';
 import { appPath } from '../../electron/paths';
+import { trainingCardData, writeTrainingCard } from '../../electron/identity/testing';
 import { COMPLETE_MATERIALS, idNumber, PERSONAL_ITEM, personalFormData, writeCatalogFixture } from '../helpers/catalog-fixture';
 import { openTestWorkstation, signInAdmin, tempDir } from '../helpers/workstation';
 
@@ -293,5 +294,34 @@ describe('scanned pages at acceptance', () => {
     const bytes = await ws.materials.blobs.get(pdf);
     expect(Buffer.from(bytes).subarray(0, 5).toString()).toBe('%PDF-');
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(pdf);
+  });
+});
+
+describe('人证核验 kept with the case', () => {
+  it('accepts only with a verified check of this applicant and records it in the timeline without images', async () => {
+    // A training card whose holder is the applicant; the photo is a demo face (not compared here).
+    const chip = await sharp(appPath('node_modules', '@vladmandic', 'face-api', 'demo', 'sample1.jpg')).resize(102, 126).jpeg().toBuffer();
+    writeTrainingCard(join(dir.path, 'data', 'training-cards'), 'wang', trainingCardData({ name: '王秀英', idNumber: idNumber() }), chip);
+    const added = await call('users.add', { username: 'zhangjun', displayName: '张军', role: 'supervisor' });
+    const otp = added.ok ? added.data.oneTimePassword : '';
+    const s = await ws.dispatch('auth.signIn', { username: 'zhangjun', password: otp }, {});
+    await ws.dispatch('auth.changePassword', { currentPassword: otp, newPassword: 'Zhangjun2026x' }, { sessionId: s.session! });
+    await ws.dispatch('auth.signOut', {}, { sessionId: s.session! });
+
+    const read = await call('identity.idcard.read', { driver: 'training', card: 'wang' });
+    if (!read.ok) throw new Error(read.error.message);
+    const checkId = read.data.check.checkId;
+    // Not verified yet: refused.
+    expect(await accept([...COMPLETE_MATERIALS], { identityCheckId: checkId })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    // The citizen declines face recognition: a supervisor verifies in person (audited).
+    await call('identity.consent.record', { checkId, given: false, method: 'verbal' });
+    const o = await call('identity.face.override', { checkId, supervisorUsername: 'zhangjun', supervisorPassword: 'Zhangjun2026x', reason: '本人拒绝人脸识别，主管当面核对证件' });
+    expect(o).toMatchObject({ ok: true, data: { status: 'overridden' } });
+    const accepted = await accept([...COMPLETE_MATERIALS], { identityCheckId: checkId });
+    if (!accepted.ok) throw new Error(accepted.error.message);
+    const detail = await call('cases.get', { id: accepted.data.id });
+    const event = detail.ok && detail.data.events.find((e: { type: string }) => e.type === 'identity-verified');
+    expect(event.detail).toMatchObject({ result: 'overridden', supervisor: 'zhangjun' });
+    expect(JSON.stringify(event.detail)).not.toMatch(/base64|data:image/);
   });
 });
