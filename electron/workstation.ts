@@ -166,6 +166,10 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
 
   let sync: SyncRuntime | undefined;
   if (options.sync) {
+    // Housekeeping of a running workstation (not of IT commands): pages of drafts that no longer
+    // exist, then stored files nothing references any more (older than a day: never a page in flight).
+    materials.removeAbandonedDraftPages();
+    void materials.collectGarbage().catch((err: unknown) => log(`[materials] 清理未引用文件失败：${(err as Error).message}`));
     try {
       sync = await startSyncRuntime({
         backofficeUrl: config.values.backofficeUrl,
