@@ -4,36 +4,9 @@
  * webcamjs is a page singleton: one live camera at a time, so attachments go through a token
  * and only the current holder may reset it (React StrictMode runs effects twice).
  */
-import webcamUrl from 'webcamjs/webcam.min.js?url';
+import { loadWebcam, type WebcamApi } from '../webcam/load';
 
-export type WebcamApi = typeof import('webcamjs');
-
-declare global {
-  interface Window {
-    Webcam?: WebcamApi;
-  }
-}
-
-let loading: Promise<WebcamApi> | null = null;
-
-export function loadWebcam(): Promise<WebcamApi> {
-  if (window.Webcam) return Promise.resolve(window.Webcam);
-  if (!loading) {
-    loading = new Promise<WebcamApi>((resolve, reject) => {
-      const script = document.createElement('script');
-      script.src = webcamUrl;
-      script.async = true;
-      script.onload = () => (window.Webcam ? resolve(window.Webcam) : reject(new Error('摄像头组件加载后不可用')));
-      script.onerror = () => {
-        loading = null;
-        script.remove();
-        reject(new Error('无法加载摄像头组件'));
-      };
-      document.head.appendChild(script);
-    });
-  }
-  return loading;
-}
+export { loadWebcam, type WebcamApi };
 
 const DOC_CAMERA = /高拍|文档|document|doc\s?cam|visuali[sz]er|scanner|eloam|良田|捷宇|紫光|汉王|方正|得力|gaopai/i;
 const FACE_CAMERA = /人脸|face|front|integrated|built-?in|facetime|hd webcam|ir camera/i;

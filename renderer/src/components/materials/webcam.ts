@@ -6,37 +6,9 @@
  * holder may reset it (React StrictMode runs effects twice; a stale effect must not tear down
  * the live camera of the next one).
  */
-import webcamUrl from 'webcamjs/webcam.min.js?url';
+import { loadWebcam, type WebcamApi } from '../webcam/load';
 
-export type WebcamApi = typeof import('webcamjs');
-
-declare global {
-  interface Window {
-    Webcam?: WebcamApi;
-  }
-}
-
-let loading: Promise<WebcamApi> | null = null;
-
-/** Loads webcam.min.js once per page and resolves with `window.Webcam`. */
-export function loadWebcam(): Promise<WebcamApi> {
-  if (window.Webcam) return Promise.resolve(window.Webcam);
-  if (!loading) {
-    loading = new Promise<WebcamApi>((resolve, reject) => {
-      const script = document.createElement('script');
-      script.src = webcamUrl;
-      script.async = true;
-      script.onload = () => (window.Webcam ? resolve(window.Webcam) : reject(new Error('摄像头组件加载后不可用')));
-      script.onerror = () => {
-        loading = null;
-        script.remove();
-        reject(new Error('无法加载摄像头组件'));
-      };
-      document.head.appendChild(script);
-    });
-  }
-  return loading;
-}
+export { loadWebcam, type WebcamApi };
 
 export interface Resolution {
   width: number;
