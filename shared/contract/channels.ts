@@ -5,31 +5,15 @@
  * validates every input (the renderer is untrusted) and strips outputs to their schema.
  */
 import { z } from 'zod';
-import { ROLES, type Role } from '../auth/roles';
+import { ROLES } from '../auth/roles';
+import { ALL_ROLES, channel } from './define';
 import { CASE_STATUSES } from '../cases/status';
 import { ITEM_TYPES, MATERIAL_FORMS, SERVICE_LEVELS } from '../catalog/item-definition';
 import { MATERIAL_STATUSES, materialStateSchema } from '../catalog/materials';
 import { identityChannels } from './identity';
 import { materialsChannels } from './materials';
 
-/**
- * 'public': anyone, signed in or not. 'session': any signed-in user, even one who must
- * still change a one-time password. A role list: signed in, password changed, not idle-locked,
- * and holding one of the roles.
- */
-export type Access = 'public' | 'session' | readonly Role[];
-
-export interface ChannelSpec<I extends z.ZodType, O extends z.ZodType> {
-  input: I;
-  output: O;
-  access: Access;
-}
-
-function channel<I extends z.ZodType, O extends z.ZodType>(spec: ChannelSpec<I, O>): ChannelSpec<I, O> {
-  return spec;
-}
-
-const ALL_ROLES = ROLES;
+export type { Access, ChannelSpec } from './define';
 const ADMIN = ['admin'] as const;
 
 const shortText = (max: number) => z.string().trim().min(1).max(max);

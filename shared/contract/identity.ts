@@ -20,16 +20,7 @@
  * - INTERNAL: the face service failed (nothing was decided, retry).
  */
 import { z } from 'zod';
-import { ROLES, type Role } from '../auth/roles';
-
-interface Spec<I extends z.ZodType, O extends z.ZodType> {
-  input: I;
-  output: O;
-  access: readonly Role[];
-}
-const channel = <I extends z.ZodType, O extends z.ZodType>(spec: Spec<I, O>): Spec<I, O> => spec;
-
-const ALL_ROLES = ROLES;
+import { ALL_ROLES, channel } from './define';
 
 /** Sizes the renderer keeps to (browser mode accepts request bodies up to 2 MB). */
 export const IDENTITY_LIMITS = {

@@ -9,16 +9,7 @@
  * was stored, the clerk may retry).
  */
 import { z } from 'zod';
-import { ROLES, type Role } from '../auth/roles';
-
-interface Spec<I extends z.ZodType, O extends z.ZodType> {
-  input: I;
-  output: O;
-  access: readonly Role[];
-}
-const channel = <I extends z.ZodType, O extends z.ZodType>(spec: Spec<I, O>): Spec<I, O> => spec;
-
-const ALL_ROLES = ROLES;
+import { ALL_ROLES, channel } from './define';
 
 /** Limits the renderer checks first (for a quick message) and the core enforces. */
 export const MATERIAL_LIMITS = {
