@@ -217,7 +217,8 @@ export function createWorkingCalendar(years: readonly CalendarYear[]): WorkingCa
       const b = parseCivilDate(to);
       assertCovered(a);
       assertCovered(b);
-      return a <= b ? countForward(a, b) : -countForward(b, a);
+      // `0 - n`, not `-n`: a backwards range with no working day is 0, never -0.
+      return a <= b ? countForward(a, b) : 0 - countForward(b, a);
     },
 
     coveredYears() {

@@ -417,3 +417,9 @@ describe('shared/calendar stays portable', () => {
     }
   });
 });
+
+describe('workingDaysBetween edge', () => {
+  it('returns 0, not -0, for a backwards range without working days (found by the property test)', () => {
+    expect(Object.is(calendar.workingDaysBetween('2026-10-31', '2026-10-30'), 0)).toBe(true);
+  });
+});
