@@ -59,6 +59,8 @@ export const cases = sqliteTable(
   (t) => [
     index('cases_created_at').on(t.createdAt),
     index('cases_status').on(t.status),
+    // The case list filters by status and shows the newest first.
+    index('cases_status_created_at').on(t.status, t.createdAt),
     index('cases_applicant_id_no').on(t.applicantIdNo),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `cases_status_created_at` ON `cases` (`status`,`created_at`);
