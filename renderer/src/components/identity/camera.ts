@@ -1,5 +1,5 @@
 /**
- * Cameras for 人证核验 through webcamjs, loaded the one way that works (TOOLCHAIN.md): as a
+ * Cameras for 人证核验 through webcamjs, loaded the one way that works: as a
  * classic <script> from its own file, never bundled (its code relies on sloppy-mode `this`).
  * webcamjs is a page singleton: one live camera at a time, so attachments go through a token
  * and only the current holder may reset it (React StrictMode runs effects twice).

@@ -1,6 +1,6 @@
 /**
- * The document camera (高拍仪) through webcamjs, loaded the one way that works
- * (docs/TOOLCHAIN.md): as a classic <script> from its own file, not bundled — its code relies on
+ * The document camera (高拍仪) through webcamjs, loaded the one way that works:
+ * as a classic <script> from its own file, not bundled — its code relies on
  * sloppy-mode `this`, which a bundle's strict mode breaks in snap(). webcamjs is a page
  * singleton: one live camera per page, so attachment goes through a token and only the current
  * holder may reset it (React StrictMode runs effects twice; a stale effect must not tear down

@@ -1,6 +1,6 @@
 /**
  * webcamjs for the whole page (document camera and face camera alike), loaded the one way that
- * works (TOOLCHAIN.md): as a classic <script> from its own file, never bundled — its code relies
+ * works: as a classic <script> from its own file, never bundled — its code relies
  * on sloppy-mode `this`, which a bundle's strict mode breaks in snap(). One loader per page, so
  * the script is added once however many components ask for it.
  */
