@@ -30,7 +30,7 @@ export function MaterialsChecklist(props: {
   evaluation: MaterialsEvaluation;
   onChange: (states: MaterialState[]) => void;
   /** The draft the pages belong to (created on demand). */
-  ensureDraft: () => Promise<string>;
+  ensureDraft: () => Promise<string | undefined>;
   call: MaterialsCall;
   pageCounts: Record<string, number>;
   onPageCount: (materialId: string, count: number) => void;
@@ -40,7 +40,10 @@ export function MaterialsChecklist(props: {
 }) {
   const [reloads, setReloads] = useState(0);
   const [capturing, setCapturing] = useState<{ material: Material; draftId: string }>();
-  const capture = async (m: Material) => setCapturing({ material: m, draftId: await props.ensureDraft() });
+  const capture = async (m: Material) => {
+    const draftId = await props.ensureDraft();
+    if (draftId) setCapturing({ material: m, draftId });
+  };
   const statusOf = (id: string) => props.states.find((s) => s.materialId === id)?.status ?? 'missing';
   const setStatus = (id: string, status: MaterialStatus) =>
     props.onChange([...props.states.filter((s) => s.materialId !== id), { materialId: id, status }]);

@@ -102,13 +102,21 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
     };
   }, [query]);
 
-  /** The draft that captured pages belong to: saved now if the form was never saved yet. */
-  const ensureDraft = async (): Promise<string> => {
-    if (!work) throw new Error('no work');
+  /**
+   * The draft that captured pages and identity checks belong to: saved now if the form was never
+   * saved yet. On failure the clerk sees why, in Chinese, and nothing opens.
+   */
+  const ensureDraft = async (): Promise<string | undefined> => {
+    if (!work) return undefined;
     if (work.draftId) return work.draftId;
-    const r = await api.call('drafts.save', { itemCode: work.item.code, itemVersion: work.item.version, formData: work.formData, materials: work.materials });
-    setWork((w) => (w ? { ...w, draftId: r.draftId } : w));
-    return r.draftId;
+    try {
+      const r = await api.call('drafts.save', { itemCode: work.item.code, itemVersion: work.item.version, formData: work.formData, materials: work.materials });
+      setWork((w) => (w ? { ...w, draftId: r.draftId } : w));
+      return r.draftId;
+    } catch (err) {
+      setError(`草稿未能保存，暂不能采集：${errorMessage(err)}`);
+      return undefined;
+    }
   };
 
   const begin = (next: Work) => {
