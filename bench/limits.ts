@@ -1,21 +1,25 @@
 /**
  * The machine's own limits, measured in the same run as the other benchmarks so their figures
- * can be read against them: durable SQLite commits/s, loopback HTTP small POSTs/s (one
- * keep-alive connection) and SHA-256 throughput.
+ * can be read against them: durable SQLite commits/s (plain, and encrypted as the workstation's
+ * database is: SQLCipher format via better-sqlite3-multiple-ciphers), loopback HTTP small POSTs/s
+ * (one keep-alive connection), SHA-256 and AES-256-GCM (blob sealing) throughput.
  *
  *   npx tsx bench/limits.ts
  */
 import Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
+import { openEncrypted } from '../electron/database';
+import { seal } from '../electron/keys/aead';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-function sqliteCommitsPerSecond(): number {
+function sqliteCommitsPerSecond(encrypted = false): number {
   const dir = mkdtempSync(join(tmpdir(), 'onewindow-limits-'));
   try {
-    const db = new Database(join(dir, 'limits.db'));
+    const file = join(dir, 'limits.db');
+    const db = encrypted ? openEncrypted(file, randomBytes(32)) : new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.exec('create table t (id integer primary key, v text)');
@@ -68,11 +72,29 @@ function sha256MBps(): number {
   return (32 * 8) / ((performance.now() - start) / 1000);
 }
 
+function aesGcmMBps(): number {
+  const chunk = randomBytes(8 * 1024 * 1024);
+  const key = randomBytes(32);
+  const format = { magic: Buffer.from('OWB1'), headerBytes: 8 };
+  const start = performance.now();
+  for (let i = 0; i < 16; i++) seal(format, key, chunk, 'bench', Buffer.alloc(8));
+  return (16 * 8) / ((performance.now() - start) / 1000);
+}
+
 export async function measureLimits() {
-  return { sqliteCommitsPerSec: sqliteCommitsPerSecond(), loopbackPostsPerSec: await loopbackPostsPerSecond(), sha256MBps: sha256MBps() };
+  return {
+    sqliteCommitsPerSec: sqliteCommitsPerSecond(),
+    sqliteEncryptedCommitsPerSec: sqliteCommitsPerSecond(true),
+    loopbackPostsPerSec: await loopbackPostsPerSecond(),
+    sha256MBps: sha256MBps(),
+    aesGcmMBps: aesGcmMBps(),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const l = await measureLimits();
-  console.log(`limits: sqlite_durable_commits=${Math.round(l.sqliteCommitsPerSec)}/s loopback_http_posts=${Math.round(l.loopbackPostsPerSec)}/s sha256=${Math.round(l.sha256MBps)}MB/s`);
+  console.log(
+    `limits: sqlite_durable_commits=${Math.round(l.sqliteCommitsPerSec)}/s sqlite_encrypted_durable_commits=${Math.round(l.sqliteEncryptedCommitsPerSec)}/s ` +
+      `loopback_http_posts=${Math.round(l.loopbackPostsPerSec)}/s sha256=${Math.round(l.sha256MBps)}MB/s aes256gcm=${Math.round(l.aesGcmMBps)}MB/s`,
+  );
 }

@@ -6,14 +6,15 @@
  * Exit codes: 0 done, 1 the operation failed (Chinese message), 2 bad usage.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { ContractError } from '../../shared/contract/errors';
 import { parseCommand, UsageError, type CliIo } from '../cli/args';
 import type { ConfigInputs } from '../config';
 import type { IdentityAudit } from './checks';
 import { createCreditService } from './credit';
 import type { IdentityDb } from './db';
 import { DEFAULT_RETENTION_DAYS, createFaceImageStore } from './face-images';
-import { createFileKeySource, deriveIdentityKeys, type IdentityKeySource } from './keys';
+import { deriveIdentityKeys, identityKeySource, type IdentityKeySource } from './keys';
+import { defaultKeyStore } from '../keys/store';
 import { RestrictedListError } from './restricted-list';
 
 export const IDENTITY_USAGE = `用法：onewindow identity <命令> [--json]
@@ -36,17 +37,22 @@ export interface IdentityCliDeps {
   now?: () => Date;
 }
 
+const hasSealedKeysError = (e: unknown) => e instanceof ContractError && e.message.includes('操作系统密钥服务保护');
+
 const MAX_LIST_BYTES = 512 * 1024 * 1024;
 
 async function openWorkstation(config: ConfigInputs): Promise<IdentityCliContext> {
   // Imported here so tests that inject `open` never start a workstation.
   const { createWorkstation } = await import('../workstation');
-  const ws = await createWorkstation({ transport: 'browser', config, createFirstAdmin: false, log: () => {} });
-  const dataDir = ws.config().values.dataDir;
-  if (!existsSync(join(dataDir, 'keys', 'identity.key')) && existsSync(join(dataDir, 'keys', 'identity.key.sealed'))) {
-    ws.close();
-    throw new RestrictedListError('本工作台的身份核验密钥由操作系统密钥服务保护，命令行无法使用：请在工作台程序中导入失信名单，或由信息技术人员在程序内执行');
+  let ws: Awaited<ReturnType<typeof createWorkstation>>;
+  try {
+    ws = await createWorkstation({ transport: 'browser', config, createFirstAdmin: false, log: () => {} });
+  } catch (e) {
+    // Keys sealed by the OS key store: only the app itself (`OneWindow --cli identity …`) can open them.
+    if (hasSealedKeysError(e)) throw new RestrictedListError(`${(e as Error).message}（例如：OneWindow --cli identity import-restricted-list <文件>）`);
+    throw e;
   }
+  const dataDir = ws.config().values.dataDir;
   return { db: ws.database.db, dataDir, audit: ws.audit, close: () => ws.close() };
 }
 
@@ -90,7 +96,7 @@ export async function runIdentityCommand(argv: string[], io: CliIo, deps: Identi
     throw e;
   }
   try {
-    const keySource = ctx.keys ?? createFileKeySource(ctx.dataDir);
+    const keySource = ctx.keys ?? identityKeySource(defaultKeyStore(ctx.dataDir));
     const keys = () => deriveIdentityKeys(keySource.masterKey());
     const credit = createCreditService({ db: ctx.db, audit: ctx.audit, now, key: () => keys().restrictedList });
     if (sub === 'import-restricted-list') {

@@ -12,7 +12,8 @@ import type { FaceService } from './face/types';
 import { DEFAULT_FLOW, createIdentityFlow, type IdentityAudit, type SupervisorVerifier } from './checks';
 import type { IdentityDb } from './db';
 import { DEFAULT_RETENTION_DAYS, createFaceImageStore, type FaceImageStore } from './face-images';
-import { createFileKeySource, deriveIdentityKeys, type IdentityKeySource, type IdentityKeys } from './keys';
+import { deriveIdentityKeys, identityKeySource, type IdentityKeySource, type IdentityKeys } from './keys';
+import { defaultKeyStore } from '../keys/store';
 import { DEFAULT_LIVENESS, type LivenessSettings } from './liveness';
 import { createCreditService, type CreditService } from './credit';
 import { DEFAULT_STALE_DAYS } from './restricted-list';
@@ -34,7 +35,7 @@ export interface IdentityServiceOptions {
   now?: () => Date;
   /** Needed for supervisor overrides; see supervisorVerifierFromAuth(). */
   verifySupervisor?: SupervisorVerifier;
-  /** Default: `<dataDir>/keys/identity.key` (0600). The Electron shell passes createSealedKeySource(dataDir, safeStorage). */
+  /** Default: the process key store (electron/keys/store.ts defaultKeyStore): `<dataDir>/keys/identity.key` (0600), or OS-sealed in the Electron shell. */
   keys?: IdentityKeySource;
   /** Face images are deleted after this many days (default 30). */
   retentionDays?: number;
@@ -80,7 +81,7 @@ export function supervisorVerifierFromAuth(auth: {
 
 export function createIdentityService(options: IdentityServiceOptions): IdentityService {
   const now = options.now ?? (() => new Date());
-  const keySource = options.keys ?? createFileKeySource(options.dataDir);
+  const keySource = options.keys ?? identityKeySource(defaultKeyStore(options.dataDir));
   let keys: IdentityKeys | undefined;
   const getKeys = () => (keys ??= deriveIdentityKeys(keySource.masterKey()));
   const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;

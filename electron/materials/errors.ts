@@ -38,14 +38,19 @@ export class MaterialFileError extends Error {
   }
 }
 
-/** A stored blob does not hash to its name: it is never served. */
+/**
+ * A stored blob is not what its name says: it does not decrypt (altered, truncated, or sealed
+ * with a key this workstation does not hold), or its plain bytes do not hash to its name.
+ * It is never served. `actual` is the hash of the plain bytes when they decrypted, else null.
+ */
 export class BlobIntegrityError extends Error {
   override readonly name = 'BlobIntegrityError';
   readonly code = 'BLOB_CORRUPT' as const;
   constructor(
     readonly sha256: string,
-    readonly actual: string,
+    readonly actual: string | null,
     readonly path: string,
+    readonly reason: 'hash' | 'authentication' | 'unknown-key' = 'hash',
   ) {
     super(`材料文件已损坏（校验值不符：${sha256.slice(0, 12)}…），为防止提交错误内容已拒绝读取。请重新拍摄该页，并联系信息技术人员检查磁盘`);
   }

@@ -18,6 +18,7 @@ import { ContractError } from '../../shared/contract/errors';
 import { MATERIAL_LIMITS, type MaterialPage, type PageOwner } from '../../shared/contract/materials';
 import type { WorkstationDb } from '../database';
 import { createBlobStore, type BlobStore, type OrphanSweep } from './blob-store';
+import type { WorkstationKeys } from '../keys';
 import { BlobIntegrityError, BlobNotFoundError, MaterialFileError, MaterialWorkerError } from './errors';
 import { DEFAULT_FILE_LIMITS, MIME_TYPES, type MaterialFileLimits } from './file-type';
 import { THUMBNAIL_SIDES, cropProblem, type CropRect, type PageEdit } from './images';
@@ -44,6 +45,8 @@ export interface MaterialsServiceOptions {
   onChange?: (owner: PageOwner, materialId: string) => void;
   /** Blobs other capabilities keep in the same store (e.g. certificates): never swept. */
   extraReferenced?: () => Iterable<string>;
+  /** The keys blobs are sealed with. Default: the data folder's key file (electron/keys). */
+  keys?: WorkstationKeys;
 }
 
 export interface AddPageInput {
@@ -167,7 +170,7 @@ export function createMaterialsService(options: MaterialsServiceOptions): Materi
   const now = options.now ?? (() => new Date());
   const limits: MaterialFileLimits = { ...DEFAULT_FILE_LIMITS, ...options.limits };
   const maxPages = options.maxPagesPerMaterial ?? MATERIAL_LIMITS.maxPagesPerMaterial;
-  const store = createBlobStore(options.dataDir, { now: () => now().getTime() });
+  const store = createBlobStore(options.dataDir, { now: () => now().getTime(), ...(options.keys ? { keys: options.keys } : {}) });
   const worker: ImageWorker = createImageWorker({ limits, workerUrl: options.workerUrl, timeoutMs: options.workerTimeoutMs });
   const exclusive = createLock();
   /** Edits of one page run one after another (two quick rotations must both count). */

@@ -12,7 +12,7 @@
  *
  *   npx vitest run --config vitest.chaos.config.ts
  */
-import Database from 'better-sqlite3';
+import { openRawDatabase } from '../../electron/database';
 import { eq } from 'drizzle-orm';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -200,7 +200,9 @@ describe('sync under chaos', () => {
     await untilAccepted(CASES);
     await cut('refuse', 2_000);
     // Keep the storm up until the backlog has drained through it, and a little longer for the decisions.
-    await waitFor('the backlog to drain under the storm', () => status()?.backlog === 0, 150_000, 100);
+    await waitFor('the backlog to drain under the storm', () => status()?.backlog === 0, 150_000, 100).catch((error) => {
+      throw new Error(`${(error as Error).message}: last status ${JSON.stringify(status())}\n${log.slice(-30).join('\n')}`);
+    });
     await new Promise((r) => setTimeout(r, 5_000));
     storm = false;
     proxy.setHoldOpenRate(0);
@@ -224,7 +226,7 @@ describe('sync under chaos', () => {
     await proxy.close();
 
     // ---- Read the truth from both sides.
-    const local = new Database(join(wsData, 'onewindow.db'), { readonly: true });
+    const local = openRawDatabase(wsData, { readonly: true }); // encrypted at rest: opened with its key
     const localCases = local.prepare('select id, case_no as caseNo, status from cases').all() as { id: string; caseNo: string; status: string }[];
     const outboxRows = local.prepare('select case_id as caseId, kind, status from outbox').all() as { caseId: string; kind: string; status: string }[];
     const submittedEvents = local.prepare("select case_id as caseId, count(*) as n from case_events where type = 'submitted' group by case_id").all() as { caseId: string; n: number }[];

@@ -1,9 +1,10 @@
 /** The audit trail is tamper-evident: editing, deleting or reordering rows in the raw SQLite file is caught. */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRawDatabase } from '../../electron/database';
 import { appPath } from '../../electron/paths';
 import { openTestWorkstation, signInAdmin, tempDir } from '../helpers/workstation';
 
@@ -18,7 +19,8 @@ beforeAll(async () => {
   await ws.dispatch('users.add', { username: 'wanglei', displayName: '王磊', role: 'clerk' }, { sessionId: session });
   ws.close();
   pristine = join(dir.path, 'pristine.db');
-  const db = new Database(join(dir.path, 'data', 'onewindow.db'));
+  // The file is encrypted at rest: the tamperer must hold the key (a stolen disk without it cannot even read the rows).
+  const db = openRawDatabase(join(dir.path, 'data'));
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   copyFileSync(join(dir.path, 'data', 'onewindow.db'), pristine);
@@ -31,7 +33,8 @@ function verifyAfter(name: string, tamper: (db: Database.Database) => void) {
   const file = join(data, 'onewindow.db');
   mkdirSync(data, { recursive: true });
   copyFileSync(pristine, file);
-  const db = new Database(file);
+  cpSync(join(dir.path, 'data', 'keys'), join(data, 'keys'), { recursive: true });
+  const db = openRawDatabase(data);
   tamper(db);
   db.close();
   const r = spawnSync(process.execPath, [appPath('bin', 'onewindow.js'), 'audit', 'verify', '--json', '--data-dir', data], {

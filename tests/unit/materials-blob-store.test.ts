@@ -5,11 +5,11 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBlobStore, sha256Hex, SHA256_PATTERN } from '../../electron/materials/blob-store';
+import { BLOB_OVERHEAD, createBlobStore, sha256Hex, SHA256_PATTERN } from '../../electron/materials/blob-store';
 import { BlobIntegrityError, BlobNotFoundError } from '../../electron/materials/errors';
 import { appPath } from '../../electron/paths';
 import { tempDir } from '../helpers/workstation';
@@ -35,7 +35,11 @@ describe('blob store', () => {
     expect(put).toEqual({ sha256: sha, size: 100_000, created: true });
     const file = join(dir.path, 'blobs', sha.slice(0, 2), sha.slice(2, 4), sha);
     expect(store.pathOf(sha)).toBe(file);
-    expect(readFileSync(file).equals(bytes)).toBe(true);
+    // Sealed at rest (AES-256-GCM): the file holds none of the plain bytes.
+    const raw = readFileSync(file);
+    expect(raw.length).toBe(100_000 + BLOB_OVERHEAD);
+    expect(raw.subarray(0, 4).toString()).toBe('OWB1');
+    expect(raw.includes(bytes.subarray(5000, 5032))).toBe(false);
     expect(Buffer.from(await store.get(sha)).equals(bytes)).toBe(true);
     expect(await store.has(sha)).toBe(true);
     expect((await store.stat(sha))?.size).toBe(100_000);
@@ -71,7 +75,8 @@ describe('blob store', () => {
     expect(err).toBeInstanceOf(BlobIntegrityError);
     expect(err.code).toBe('BLOB_CORRUPT');
     expect(err.message).toMatch(/材料文件已损坏/);
-    expect(err.actual).toBe(sha256Hex(damaged));
+    expect(err.actual).toBeNull(); // it did not even decrypt
+    expect(err.reason).toBe('authentication');
     expect(await store.verify(sha256)).toBe(false);
     // Truncation too.
     writeFileSync(path, damaged.subarray(0, 100));
@@ -115,7 +120,7 @@ describe('blob store', () => {
     clock += 1000;
     const sweep = await store.removeOrphans(new Set([kept.sha256]), 86400_000);
     expect(sweep.removed).toEqual([orphanOld.sha256]);
-    expect(sweep.bytesFreed).toBe(Buffer.byteLength('deleted page, long ago'));
+    expect(sweep.bytesFreed).toBe(Buffer.byteLength('deleted page, long ago') + BLOB_OVERHEAD); // bytes on disk
     expect(sweep.tempFilesRemoved).toBe(1);
     expect(sweep.keptYoung).toBe(1);
     expect(await store.has(kept.sha256)).toBe(true);
@@ -168,9 +173,10 @@ for (;;) {
       });
       expect(await exited).toBe('SIGKILL');
       clearInterval(timer);
+      const check = createBlobStore(dir.path);
       for (const f of listFiles(root).filter((x) => SHA256_PATTERN.test(x.name))) {
-        // Under a real name: complete and matching its hash, always.
-        expect(sha256Hex(readFileSync(f.path))).toBe(f.name);
+        // Under a real name: complete, decrypting, and matching its hash, always.
+        expect(sha256Hex(await check.get(f.name))).toBe(f.name);
       }
     }
     expect(killedMidWrite).toBe(4);
@@ -183,4 +189,27 @@ for (;;) {
     expect(sweep.tempFilesRemoved).toBe(temps);
     expect(listFiles(store.root).filter((f) => f.name.endsWith('.tmp'))).toHaveLength(0);
   }, 60_000);
+
+  it('reads a plain blob of an earlier version, then seals it in place (reseal), and refuses a file swapped under another name', async () => {
+    const store = createBlobStore(dir.path);
+    const legacy = Buffer.from('plain page written before blobs were encrypted '.repeat(50));
+    const sha = sha256Hex(legacy);
+    const path = store.pathOf(sha);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, legacy);
+    expect(Buffer.from(await store.get(sha)).equals(legacy)).toBe(true);
+    const pass = await store.reseal();
+    expect(pass).toEqual({ resealed: 1, kept: 0, damaged: [] });
+    expect(readFileSync(path).includes(Buffer.from('plain page written'))).toBe(false);
+    expect(Buffer.from(await store.get(sha)).equals(legacy)).toBe(true);
+    expect(await store.reseal({ onlyIfNeeded: true })).toEqual({ resealed: 0, kept: 0, damaged: [] }); // marker: nothing to walk
+    expect((await store.reseal()).kept).toBe(1);
+
+    // A sealed file copied under another blob's name does not decrypt (the name is authenticated).
+    const other = await store.put(Buffer.from('another page'));
+    writeFileSync(store.pathOf(other.sha256), readFileSync(path));
+    await expect(store.get(other.sha256)).rejects.toMatchObject({ code: 'BLOB_CORRUPT', reason: 'authentication' });
+    expect(await store.verify(other.sha256)).toBe(false);
+    expect(existsSync(store.pathOf(other.sha256))).toBe(true); // refused, never deleted
+  });
 });

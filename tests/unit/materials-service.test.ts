@@ -17,6 +17,7 @@ import { openDatabase, type OpenedDatabase } from '../../electron/database';
 import { createMaterialsHandlers } from '../../electron/materials/handlers';
 import { BlobIntegrityError, createMaterialsService, killMaterialsWorkerForTests, sha256Hex, type MaterialsService } from '../../electron/materials';
 import { makeA4Page, makeCameraShot, makeTextPdf } from '../../electron/materials/testing';
+import { BLOB_OVERHEAD } from '../../electron/materials/blob-store';
 import { ContractError } from '../../shared/contract/errors';
 import { materialsChannels } from '../../shared/contract/materials';
 import { tempDir } from '../helpers/workstation';
@@ -125,8 +126,10 @@ describe('capture and import into a draft', () => {
     expect(Math.max(p.width!, p.height!)).toBe(2339);
     expect(p.size).toBeLessThanOrEqual(300 * 1024);
     const file = join(dir.path, 'blobs', p.sha256.slice(0, 2), p.sha256.slice(2, 4), p.sha256);
-    expect(sha256Hex(readFileSync(file))).toBe(p.sha256);
-    expect(statSync(file).size).toBe(p.size);
+    // Sealed at rest (AES-256-GCM); the name is the hash of the plain page.
+    expect(sha256Hex(await service.blobs.get(p.sha256))).toBe(p.sha256);
+    expect(readFileSync(file).subarray(0, 4).toString()).toBe('OWB1');
+    expect(statSync(file).size).toBe(p.size + BLOB_OVERHEAD);
     const row = opened.db.select().from(materialPages).where(eq(materialPages.id, p.id)).get()!;
     expect(row).toMatchObject({ draftId: 'D1', caseId: null, createdBy: 'clerk1', sourceSha256: p.sha256 });
     expect(opened.db.select().from(blobs).where(eq(blobs.sha256, p.sha256)).get()).toMatchObject({ size: p.size, mime: 'image/jpeg' });

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { knownSchemaVersion, migrationsFolder, openDatabase } from '../../electron/database';
+import { isPlaintextDatabase, knownSchemaVersion, migrationsFolder, openDatabase, openEncrypted } from '../../electron/database';
+import { keysForDataDir } from '../../electron/keys';
 import { tempDir } from '../helpers/workstation';
 
 let dir: ReturnType<typeof tempDir>;
@@ -27,7 +28,8 @@ function olderMigrations(n: number): string {
 }
 
 describe('schema upgrades', () => {
-  it('upgrades a version-1 database with cases in it without losing any', () => {
+  // Version 1 predates encryption at rest: its file is plaintext, encrypted on this first open.
+  it('upgrades a (plaintext) version-1 database with cases in it without losing any', () => {
     expect(knownSchemaVersion()).toBeGreaterThan(1);
     const file = join(dir.path, 'old.db');
     const old = new Database(file);
@@ -45,6 +47,21 @@ describe('schema upgrades', () => {
     expect(row).toEqual({ case_no: '32011300-20261120-01-0001', applicant_name: '王秀英', form_data: '{"applicant":{"name":"王秀英"}}', materials: '[]' });
     expect(upgraded.sqlite.prepare('select count(*) from case_events').pluck().get()).toBe(1);
     expect(upgraded.sqlite.prepare("select count(*) from sqlite_master where name = 'drafts'").pluck().get()).toBe(1);
+    upgraded.close();
+    expect(isPlaintextDatabase(file)).toBe(false);
+    expect(readFileSync(file).includes(Buffer.from('11010519491231002X'))).toBe(false);
+  });
+
+  it('upgrades an encrypted database of an older schema with its key', () => {
+    const file = join(dir.path, 'onewindow.db');
+    const old = openEncrypted(file, keysForDataDir(dir.path).current()!.database);
+    migrate(drizzle(old), { migrationsFolder: olderMigrations(1) });
+    old.pragma('user_version = 1');
+    old.prepare("insert into settings (key, value, updated_at, updated_by) values ('centerName', '\"栖霞区政务服务中心\"', 'now', 'admin')").run();
+    old.close();
+    const upgraded = openDatabase(file);
+    expect(upgraded.sqlite.pragma('user_version', { simple: true })).toBe(knownSchemaVersion());
+    expect(upgraded.sqlite.prepare("select value from settings where key = 'centerName'").pluck().get()).toBe('"栖霞区政务服务中心"');
     upgraded.close();
   });
 });
