@@ -28,7 +28,7 @@ export async function blobRoutes(app: FastifyInstance, ctx: BackofficeContext): 
     method: 'HEAD',
     url: '/v1/blobs/:sha256',
     handler: async (request, reply) => {
-      await authenticateDevice(ctx, request.headers.authorization);
+      await authenticateDevice(ctx, request.headers.authorization, request.headers);
       const sha = shaParam(request.params);
       const status = await blobStatus(ctx, sha);
       if (status.state === 'complete') {
@@ -41,14 +41,14 @@ export async function blobRoutes(app: FastifyInstance, ctx: BackofficeContext): 
   });
 
   app.get('/v1/blobs/:sha256', { exposeHeadRoute: false }, async (request, reply) => {
-    const device = await authenticateDevice(ctx, request.headers.authorization);
+    const device = await authenticateDevice(ctx, request.headers.authorization, request.headers);
     const sha = shaParam(request.params);
     if (!(await deviceMayRead(ctx, device.id, sha))) throw new ApiError(404, 'BLOB_NOT_FOUND');
     return sendBlob(ctx, reply, sha);
   });
 
   app.put('/v1/blobs/:sha256', { bodyLimit: ctx.limits.maxChunkBytes }, async (request, reply) => {
-    await authenticateDevice(ctx, request.headers.authorization);
+    await authenticateDevice(ctx, request.headers.authorization, request.headers);
     const sha = shaParam(request.params);
     const { offset, total } = parseRequest(blobUploadQuerySchema, request.query);
     if (!Buffer.isBuffer(request.body)) {

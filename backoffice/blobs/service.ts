@@ -4,7 +4,7 @@
  * store holds the bytes. No state lives in the process, so any instance can take the next chunk.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, ne, or } from 'drizzle-orm';
 import type { BlobUploadResponse } from '../../shared/sync';
 import type { BackofficeContext } from '../context';
 import type { Tx } from '../db/connect';
@@ -97,6 +97,17 @@ async function claimUpload(ctx: BackofficeContext, sha256: string, offset: numbe
       .onConflictDoNothing()
       .returning({ sha256: blobUploads.sha256 });
     if (inserted.length) return;
+    // A partial begun with another total can never complete (a blob has one length): a client
+    // starting over at 0 with a different total replaces it, once no request holds its lease.
+    const restarted = await ctx.db
+      .update(blobUploads)
+      .set({ total, received: 0, leaseOwner: owner, leaseUntil, startedAt: now, updatedAt: now })
+      .where(and(eq(blobUploads.sha256, sha256), ne(blobUploads.total, total), or(isNull(blobUploads.leaseUntil), lt(blobUploads.leaseUntil, now))))
+      .returning({ sha256: blobUploads.sha256 });
+    if (restarted.length) {
+      await ctx.blobs.discardPartial(sha256);
+      return;
+    }
   }
   const claimed = await ctx.db
     .update(blobUploads)

@@ -1,5 +1,5 @@
 /** Typed API errors and the one place that turns any failure into `{ error: { code, message } }`. */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { parseWire, SYNC_ERROR_MESSAGES, type SyncErrorCode } from '../../shared/sync';
 
@@ -36,6 +36,16 @@ const FASTIFY_CODES: Record<string, [number, SyncErrorCode]> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'INVALID_REQUEST'],
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'INVALID_REQUEST'],
 };
+
+/**
+ * Router-level failures (a malformed URL such as `/v1/blobs/%`, a bad content type) happen
+ * before any handler: pass as Fastify's `frameworkErrors` so they get the same typed body.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+  const [status, code] = mapped ?? [400, 'INVALID_REQUEST' as const];
+  void reply.status(status).send(new ApiError(status, code).body());
+}
 
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {

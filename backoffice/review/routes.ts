@@ -4,10 +4,12 @@
  *   GET /v1/review/cases/:caseId, GET /v1/review/blobs/:sha256,
  *   POST /v1/review/tasks/:taskId/decision
  */
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { decisionRequestSchema, isUlid, reviewerLoginRequestSchema } from '../../shared/sync';
 import { shaParam } from '../blobs/routes';
 import type { BackofficeContext } from '../context';
+import { reviewTasks } from '../db/schema';
 import { sendBlob } from '../http/blob-reply';
 import { ApiError, parseRequest } from '../http/errors';
 import { authenticateReviewer, login, logout } from './accounts';
@@ -51,6 +53,9 @@ export async function reviewRoutes(app: FastifyInstance, ctx: BackofficeContext)
   app.post('/v1/review/tasks/:taskId/decision', async (request) => {
     const reviewer = await authenticateReviewer(ctx, request.headers.authorization);
     const taskId = ulidParam(request.params, 'taskId', 'TASK_NOT_FOUND');
+    // Another department's task is not even said to exist, whatever the body says.
+    const [task] = await ctx.db.select({ department: reviewTasks.department }).from(reviewTasks).where(eq(reviewTasks.id, taskId));
+    if (!task || task.department !== reviewer.department) throw new ApiError(404, 'TASK_NOT_FOUND');
     const body = parseRequest(decisionRequestSchema, request.body);
     return decideTask(ctx, reviewer, taskId, body);
   });

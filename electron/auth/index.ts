@@ -1,13 +1,17 @@
 /**
  * Local accounts and sessions. Roles are enforced by the dispatcher from this service's
- * sessions; lockout after repeated failures; idle lock after the configured minutes; every
- * sign-in, failure, sign-out and account change is audited.
+ * sessions; lockout after repeated failures (of sign-in and of unlocking an idle-locked
+ * screen alike); idle lock after the configured minutes; the password policy
+ * (shared/auth/password-policy) with the last few passwords refused; every sign-in, failure,
+ * sign-out and account change is audited.
  */
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { desc, eq, inArray } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import { users } from '../../db/schema';
-import { checkPasswordStrength, type Role } from '../../shared/auth/roles';
+import { passwordHistory } from '../../db/security-schema';
+import { checkPasswordStrength, PASSWORD_POLICY } from '../../shared/auth/password-policy';
+import type { Role } from '../../shared/auth/roles';
 import { ContractError } from '../../shared/contract/errors';
 import type { AuditLog } from '../audit';
 import type { WorkstationDb } from '../database';
@@ -40,7 +44,7 @@ export interface UserView {
 }
 
 /** Who did something outside a session (the IT command line, the first start). */
-export const SYSTEM_ACTOR = { actor: 'system', role: 'admin' } as const;
+const SYSTEM_ACTOR = { actor: 'system', role: 'admin' } as const;
 
 export interface AuthService {
   /** Creates the first admin on an empty user table; returns its one-time password then. */
@@ -134,6 +138,19 @@ export function createAuthService(deps: AuthDeps): AuthService {
     sessions.set(session.id, session);
     return session;
   }
+
+  /** The account's earlier password hashes, newest first. */
+  const recentHashes = (userId: string, n: number) =>
+    n <= 0
+      ? []
+      : db
+          .select({ h: passwordHistory.passwordHash })
+          .from(passwordHistory)
+          .where(eq(passwordHistory.userId, userId))
+          .orderBy(desc(passwordHistory.id))
+          .limit(n)
+          .all()
+          .map((r) => r.h);
 
   function requireSession(sessionId: string): Session {
     const s = sessions.get(sessionId);
@@ -246,10 +263,26 @@ export function createAuthService(deps: AuthDeps): AuthService {
       const s = requireSession(sessionId);
       const u = requireUser(s.username);
       if (!verifyPassword(current, u.passwordHash)) throw new ContractError('BAD_CREDENTIALS', '当前密码不正确');
-      const weak = checkPasswordStrength(next);
+      const weak = checkPasswordStrength(next, u.username);
       if (weak) throw new ContractError('WEAK_PASSWORD', weak);
       if (verifyPassword(next, u.passwordHash)) throw new ContractError('WEAK_PASSWORD', '新密码不能与当前密码相同');
+      const earlier = recentHashes(u.id, PASSWORD_POLICY.historySize - 1);
+      if (earlier.some((h) => verifyPassword(next, h))) {
+        audit.append({ actor: s.username, role: s.role, action: 'auth.changePassword.refused', detail: { reason: 'reused' } });
+        throw new ContractError('WEAK_PASSWORD', `新密码不能与最近 ${PASSWORD_POLICY.historySize} 次使用过的密码相同`);
+      }
       db.transaction((tx) => {
+        // The replaced hash joins the history; only the last few are kept.
+        tx.insert(passwordHistory).values({ userId: u.id, passwordHash: u.passwordHash, createdAt: iso() }).run();
+        const keep = tx
+          .select({ id: passwordHistory.id })
+          .from(passwordHistory)
+          .where(eq(passwordHistory.userId, u.id))
+          .orderBy(desc(passwordHistory.id))
+          .all()
+          .slice(PASSWORD_POLICY.historySize)
+          .map((r) => r.id);
+        if (keep.length) tx.delete(passwordHistory).where(inArray(passwordHistory.id, keep)).run();
         tx.update(users).set({ passwordHash: hashPassword(next), mustChangePassword: false, updatedAt: iso() }).where(eq(users.id, u.id)).run();
         audit.append({ actor: s.username, role: s.role, action: 'auth.changePassword' });
       });
@@ -260,10 +293,35 @@ export function createAuthService(deps: AuthDeps): AuthService {
     unlock(sessionId, password) {
       const s = requireSession(sessionId);
       const u = requireUser(s.username);
-      if (u.disabled || !verifyPassword(password, u.passwordHash)) {
-        audit.append({ actor: s.username, role: s.role, action: 'auth.unlock.failed' });
-        throw new ContractError('BAD_CREDENTIALS', '密码不正确');
+      if (u.disabled || (u.lockedUntil && Date.parse(u.lockedUntil) > now())) {
+        // Locked or disabled meanwhile: the session ends, the screen goes back to sign-in.
+        sessions.delete(s.id);
+        audit.append({ actor: s.username, role: s.role, action: 'auth.unlock.refused', detail: { reason: u.disabled ? 'disabled' : 'locked' } });
+        throw new ContractError('ACCOUNT_LOCKED', u.disabled ? '该账户已被管理员停用，请联系系统管理员' : '账户已锁定，请稍后重新登录或联系系统管理员解锁');
       }
+      if (!verifyPassword(password, u.passwordHash)) {
+        // Failed unlocks count toward the lockout exactly like failed sign-ins.
+        const policy = deps.policy();
+        const failures = u.failedAttempts + 1;
+        const lock = failures >= policy.lockoutThreshold;
+        db.transaction((tx) => {
+          tx.update(users)
+            .set({
+              failedAttempts: lock ? 0 : failures,
+              lockedUntil: lock ? new Date(now() + policy.lockoutMinutes * 60_000).toISOString() : u.lockedUntil,
+              updatedAt: iso(),
+            })
+            .where(eq(users.id, u.id))
+            .run();
+          audit.append({ actor: s.username, role: s.role, action: 'auth.unlock.failed', detail: { failures, locked: lock } });
+        });
+        if (lock) {
+          sessions.delete(s.id);
+          throw new ContractError('ACCOUNT_LOCKED', `密码连续错误 ${failures} 次，账户已锁定 ${policy.lockoutMinutes} 分钟`);
+        }
+        throw new ContractError('BAD_CREDENTIALS', `密码不正确（再错 ${policy.lockoutThreshold - failures} 次将锁定账户）`);
+      }
+      if (u.failedAttempts) db.update(users).set({ failedAttempts: 0, updatedAt: iso() }).where(eq(users.id, u.id)).run();
       s.locked = false;
       s.lastActivity = now();
       audit.append({ actor: s.username, role: s.role, action: 'auth.unlock' });

@@ -32,6 +32,6 @@ export function generateOneTimePassword(length = 12): string {
   const all = letters + letters.toUpperCase() + digits;
   let out = '';
   while (out.length < length) out += all[randomInt(all.length)];
-  // guarantee the policy (letters and digits) without biasing much
-  return out.slice(0, length - 2) + letters[randomInt(letters.length)] + digits[randomInt(digits.length)];
+  // guarantee lower, upper and digit (the policy's classes) without biasing much
+  return out.slice(0, length - 3) + letters[randomInt(letters.length)] + letters.toUpperCase()[randomInt(letters.length)] + digits[randomInt(digits.length)];
 }

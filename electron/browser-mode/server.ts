@@ -3,6 +3,7 @@
  * training. Guards: bound to loopback only; a per-launch token in the printed URL becomes an
  * HttpOnly cookie; every API call must carry it, come from our own Origin and name our Host
  * (defeats DNS rebinding and cross-site requests). The session lives in a second HttpOnly cookie.
+ * Failed sign-ins are throttled per client and per username (429 with Retry-After).
  */
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -13,12 +14,15 @@ import type { CoreEvent } from '../../shared/contract/events';
 import { appPath } from '../paths';
 import { CONTENT_SECURITY_POLICY } from '../security/csp';
 import type { Workstation } from '../workstation';
+import { createSignInLimiter, DEFAULT_SIGN_IN_LIMITS, type SignInLimits } from '../auth/rate-limit';
 
 export interface BrowserModeOptions {
   workstation: Workstation;
   port: number;
   /** The built renderer (index.html and assets); default out/renderer. */
   rendererDir?: string;
+  /** Failed sign-ins allowed per client and per username (tests lower them). */
+  signInLimits?: SignInLimits;
 }
 
 export interface BrowserModeServer {
@@ -46,6 +50,11 @@ function parseCookies(header: string | undefined): Record<string, string> {
   return out;
 }
 
+function signInUsername(body: unknown): string | undefined {
+  const u = body && typeof body === 'object' ? (body as Record<string, unknown>).username : undefined;
+  return typeof u === 'string' ? u.slice(0, 64) : undefined;
+}
+
 function sameSecret(a: string | undefined, b: string): boolean {
   if (!a || a.length !== b.length) return false;
   return timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -68,6 +77,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
   const launchToken = randomBytes(24).toString('base64url');
   const app = Fastify({ logger: false, bodyLimit: SMALL_BODY });
   let allowedHosts: string[] = [];
+  const signInLimiter = createSignInLimiter(options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
@@ -115,7 +125,21 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
       return reply.code(415).send({ ok: false, error: { code: 'INVALID_INPUT', message: '请求须为 JSON' } });
     }
     const { channel } = req.params as { channel: string };
+    // Sign-in is throttled per client and per username before the password is checked.
+    const signIn = channel === 'auth.signIn';
+    const username = signIn ? signInUsername(req.body) : undefined;
+    if (signIn) {
+      const wait = signInLimiter.retryAfter(req.ip, username);
+      if (wait > 0) {
+        return reply
+          .code(429)
+          .header('Retry-After', String(wait))
+          .header('Cache-Control', 'no-store')
+          .send({ ok: false, error: { code: 'RATE_LIMITED', message: `登录失败次数过多，请 ${wait} 秒后再试`, details: { retryAfterSeconds: wait } } });
+      }
+    }
     const result = await workstation.dispatch(channel, req.body, { sessionId: parseCookies(req.headers.cookie)[SESSION_COOKIE] });
+    if (signIn) signInLimiter.record(req.ip, username, result.envelope.ok);
     if (result.session === null) reply.header('Set-Cookie', cookie(SESSION_COOKIE, '', 0));
     else if (typeof result.session === 'string') reply.header('Set-Cookie', cookie(SESSION_COOKIE, result.session));
     return reply.header('Cache-Control', 'no-store').send(result.envelope);

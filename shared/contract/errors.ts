@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'PASSWORD_CHANGE_REQUIRED',
   'BAD_CREDENTIALS',
   'ACCOUNT_LOCKED',
+  /** Too many failed sign-ins from this client or for this username: wait and retry. */
+  'RATE_LIMITED',
   'WEAK_PASSWORD',
   'NOT_FOUND',
   'CONFLICT',
