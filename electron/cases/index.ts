@@ -7,7 +7,7 @@
 import { and, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { ulid } from 'ulid';
-import { caseEvents, caseNumberSequences, cases, outbox } from '../../db/schema';
+import { caseEvents, caseNumberSequences, cases, drafts, outbox } from '../../db/schema';
 import type { CaseDetail, CaseFilter, CaseRow, ChannelOutput, ItemDetail } from '../../shared/contract/channels';
 import { CASE_STATUS_NAMES } from '../../shared/cases/status';
 import { describeMaterial, evaluateMaterials, type MaterialState } from '../../shared/catalog/materials';
@@ -19,6 +19,8 @@ import type { AuditLog } from '../audit';
 import type { Catalog } from '../catalog';
 import type { WorkstationDb } from '../database';
 import type { DraftsService } from '../drafts';
+import { createdTransition, writeTimeline } from './transition';
+import type { CaseActorRole } from '../../shared/cases/state-machine';
 
 export interface CaseActor {
   username: string;
@@ -114,21 +116,24 @@ function toRow(c: CaseRecord): CaseRow {
   };
 }
 
+/** The next case number of this center, day and window (`<center>-<YYYYMMDD>-<window>-<seq>`), inside the caller's transaction. */
+export function allocateCaseNo(tx: WorkstationDb, centerCode: string, day: string, windowNo: string): string {
+  const prefix = `${centerCode}-${day.replaceAll('-', '')}-${windowNo}`;
+  const row = tx
+    .insert(caseNumberSequences)
+    .values({ prefix, lastValue: 1 })
+    .onConflictDoUpdate({ target: caseNumberSequences.prefix, set: { lastValue: sqlIncrement } })
+    .returning({ lastValue: caseNumberSequences.lastValue })
+    .get();
+  return `${prefix}-${String(row.lastValue).padStart(4, '0')}`;
+}
+
 export function createCasesService(deps: CasesDeps): CasesService {
   const { db, audit, catalog } = deps;
   const now = deps.now ?? (() => new Date());
   const forms = createFormValidator();
 
-  function nextCaseNo(tx: WorkstationDb, centerCode: string, day: string, windowNo: string): string {
-    const prefix = `${centerCode}-${day.replaceAll('-', '')}-${windowNo}`;
-    const row = tx
-      .insert(caseNumberSequences)
-      .values({ prefix, lastValue: 1 })
-      .onConflictDoUpdate({ target: caseNumberSequences.prefix, set: { lastValue: sqlIncrement } })
-      .returning({ lastValue: caseNumberSequences.lastValue })
-      .get();
-    return `${prefix}-${String(row.lastValue).padStart(4, '0')}`;
-  }
+  const nextCaseNo = allocateCaseNo;
 
   /** The case list's filters as one SQL condition (indexed columns wherever the filter allows). */
   function whereOf(input: CaseFilter): SQL | undefined {
@@ -252,7 +257,10 @@ export function createCasesService(deps: CasesDeps): CasesService {
         };
       });
       const id = ulid(at.getTime());
-      const status: CaseStatus = 'accepted';
+      // The machine names the state a new case is born in. Who may accept is the channel's access:
+      // the training configuration's first admin accepts too (see docs/DOCUMENTS.md).
+      const status: CaseStatus = createdTransition('accept', 'clerk');
+      const where = { centerCode: station.centerCode, windowNo: station.windowNo, device: station.device };
       const record = db.transaction((tx) => {
         const caseNo = nextCaseNo(tx, station.centerCode, today, station.windowNo);
         const row: CaseRecord = {
@@ -274,36 +282,33 @@ export function createCasesService(deps: CasesDeps): CasesService {
           createdBy: by.username,
           createdAt: iso,
           updatedAt: iso,
+          // Item opened → accepted, for the dashboard's handling time: the draft began when the item was opened.
+          startedAt: input.draftId ? (tx.select({ at: drafts.createdAt }).from(drafts).where(eq(drafts.id, input.draftId)).get()?.at ?? null) : null,
         };
         tx.insert(cases).values(row).run();
         if (input.identityCheckId && identityRecord) {
           deps.identity?.attachToCase(tx, input.identityCheckId, id);
           // 人证核验 in the timeline: result, score, model, image hashes and operator; never images.
-          tx.insert(caseEvents)
-            .values({ caseId: id, type: 'identity-verified', fromStatus: null, toStatus: null, actor: by.username, device: station.device, at: iso, detail: JSON.stringify(identityRecord) })
-            .run();
+          writeTimeline(tx, id, { type: 'identity-verified', from: null, to: null, actor: { name: by.username, role: by.role as CaseActorRole, ...where }, at: iso, detail: identityRecord });
         }
         if (input.draftId) {
           deps.attachDraftPages?.(tx, input.draftId, id);
           deps.drafts.remove(tx, input.draftId);
         }
-        tx.insert(caseEvents)
-          .values({
-            caseId: id,
-            type: 'accepted',
-            fromStatus: null,
-            toStatus: status,
-            actor: by.username,
-            device: station.device,
-            at: iso,
-            detail: JSON.stringify({
-              itemCode: item.code,
-              itemVersion: item.version,
-              promisedDate,
-              deferred: materials.filter((m) => m.status === 'deferred').map((m) => ({ name: m.name, deferUntil: m.deferUntil })),
-            }),
-          })
-          .run();
+        writeTimeline(tx, id, {
+          type: 'accepted',
+          from: null,
+          to: status,
+          actor: { name: by.username, role: by.role as CaseActorRole, ...where },
+          at: iso,
+          detail: {
+            event: 'accept',
+            itemCode: item.code,
+            itemVersion: item.version,
+            promisedDate,
+            deferred: materials.filter((m) => m.status === 'deferred').map((m) => ({ name: m.name, deferUntil: m.deferUntil })),
+          },
+        });
         tx.insert(outbox)
           .values({
             id: ulid(at.getTime()),
@@ -381,7 +386,10 @@ export function createCasesService(deps: CasesDeps): CasesService {
           fromStatus: e.fromStatus,
           toStatus: e.toStatus,
           actor: e.actor,
+          actorRole: e.actorRole,
           device: e.device,
+          centerCode: e.centerCode,
+          windowNo: e.windowNo,
           at: e.at,
           detail: JSON.parse(e.detail) as Record<string, unknown>,
         })),

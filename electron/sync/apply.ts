@@ -3,62 +3,76 @@
  * which also stores the cursor, so a crash leaves either the whole page applied or none of it.
  * An event already in applied_events is skipped: applying an event twice changes nothing.
  *
- * Case statuses only move forward (shared/cases/status.ts): a late or replayed event never
- * pulls a case back, and statuses the window sets itself afterwards (handed out, delivered)
- * are never overwritten by the back office.
+ * Every status change goes through the state machine (electron/cases/transition.ts, as
+ * 'system'): a late or replayed event the machine refuses never pulls a case back, and the
+ * statuses the window sets itself afterwards (handed out, delivered) are final. A refused move
+ * is still recorded in the timeline (from = to, with the machine's reason), never thrown away.
  */
 import { eq } from 'drizzle-orm';
-import { appliedEvents, caseCertificates, caseEvents, cases } from '../../db/schema';
+import { appliedEvents, caseCertificates, cases } from '../../db/schema';
+import { CASE_TRANSITIONS, canTransition, IllegalTransitionError, transition, type CaseEvent } from '../../shared/cases/state-machine';
 import type { CaseStatus } from '../../shared/cases/status';
 import type { ChangeEvent } from '../../shared/sync';
+import { createAuditLog } from '../audit';
+import { transitionCase, writeTimeline, type TransitionActor } from '../cases/transition';
 import type { WorkstationDb } from '../database';
 import { STATE_KEYS, writeState } from './state';
 import type { Publication } from './types';
 
-const RANK: Record<CaseStatus, number> = {
-  accepted: 0,
-  queued: 0,
-  submitted: 1,
-  'in-review': 2,
-  'supplement-requested': 2,
-  approved: 3,
-  refused: 3,
-  withdrawn: 3,
-  'certificate-ready': 4,
-  'handed-out': 5,
-  delivered: 5,
-  'not-accepted': 9,
-};
-/** Statuses nothing from the back office changes any more. */
-const SETTLED = new Set<string>(['refused', 'withdrawn', 'handed-out', 'delivered', 'not-accepted']);
-
-/** `raise`: only lift a case that is behind `wanted` (a department's opinion never ends a 补正 wait). */
-function nextStatus(current: string, wanted: CaseStatus | null, raise: boolean): string {
-  if (!wanted || SETTLED.has(current)) return current;
-  const from = RANK[current as CaseStatus] ?? 0;
-  return RANK[wanted] > from || (!raise && RANK[wanted] === from) ? wanted : current;
-}
-
-/** What an event means for the case: its target status, timeline entry type and who acted. */
-function caseEffect(event: ChangeEvent): { status: CaseStatus | null; raise?: boolean; type: string; actor: string } | null {
+/**
+ * What an event means for the case: the lifecycle event it causes, the timeline entry type and
+ * who acted. `quiet`: an event that only lifts a case still behind (a department's opinion
+ * never ends a 补正 wait); when the case is already further, it is a plain timeline entry.
+ */
+function caseEffect(event: ChangeEvent): { event: CaseEvent | null; quiet?: boolean; type: string; actor: string } | null {
   switch (event.type) {
     case 'case-received':
-      return { status: 'in-review', raise: true, type: 'received', actor: 'backoffice' };
+      return { event: 'receive', quiet: true, type: 'received', actor: 'backoffice' };
     case 'decision':
       return event.data.scope === 'overall'
-        ? { status: event.data.outcome, type: 'decision', actor: 'backoffice' }
+        ? { event: event.data.outcome === 'approved' ? 'approve' : 'refuse', type: 'decision', actor: 'backoffice' }
         : // A department's opinion keeps the case in review; a 补正 request comes as its own event.
-          { status: 'in-review', raise: true, type: 'department-decision', actor: event.data.decidedBy };
+          { event: 'receive', quiet: true, type: 'department-decision', actor: event.data.decidedBy };
     case 'supplement-requested':
-      return { status: 'supplement-requested', type: 'supplement-requested', actor: 'backoffice' };
+      return { event: 'request-supplement', type: 'supplement-requested', actor: 'backoffice' };
     case 'supplement-received':
-      return { status: event.data.status, type: 'supplement-received', actor: 'backoffice' };
+      return { event: SUPPLEMENT_OUTCOME[event.data.status], type: 'supplement-received', actor: 'backoffice' };
     case 'certificate-issued':
-      return { status: 'certificate-ready', type: 'certificate-issued', actor: 'backoffice' };
+      return { event: 'issue-certificate', type: 'certificate-issued', actor: 'backoffice' };
     case 'case-withdrawn':
-      return { status: 'withdrawn', type: 'withdrawn', actor: 'backoffice' };
+      return { event: 'withdraw', type: 'withdrawn', actor: 'backoffice' };
     default:
       return null;
+  }
+}
+
+/** The back office's status after a supplement arrived → the lifecycle event that reaches it. */
+const SUPPLEMENT_OUTCOME: Record<string, CaseEvent | null> = {
+  'in-review': 'supplement',
+  'supplement-requested': null,
+  approved: 'approve',
+  refused: 'refuse',
+  withdrawn: 'withdraw',
+};
+
+/**
+ * The events that carry the case to `event`: the event itself, or 'receive' first when the
+ * feed reports a later step before this PC saw the case received (an answer lost on the way).
+ */
+function pathTo(current: string, event: CaseEvent): CaseEvent[] | null {
+  const from = current as CaseStatus;
+  if (canTransition(from, event, 'system')) return [event];
+  if (event !== 'receive' && canTransition(from, 'receive', 'system') && canTransition('in-review', event, 'system')) return ['receive', event];
+  return null;
+}
+
+/** Why the machine refused, in Chinese, for the timeline. */
+function refusal(current: string, event: CaseEvent): string {
+  try {
+    transition(current as CaseStatus, event, 'system');
+    return '';
+  } catch (err) {
+    return err instanceof IllegalTransitionError ? err.message : String(err);
   }
 }
 
@@ -83,14 +97,35 @@ export function applyEvent(tx: WorkstationDb, event: ChangeEvent, at: string): A
   }
   const effect = caseEffect(event);
   const caseId = 'caseId' in event ? event.caseId : undefined;
-  const current = caseId ? tx.select({ status: cases.status }).from(cases).where(eq(cases.id, caseId)).get() : undefined;
+  const current = caseId ? tx.select({ status: cases.status, centerCode: cases.centerCode, windowNo: cases.windowNo }).from(cases).where(eq(cases.id, caseId)).get() : undefined;
   if (!effect || !caseId || !current) {
     // A case this database does not hold (a reinstalled PC) or a type this build does not know.
     record('ignored', caseId ?? null);
     return { outcome: 'ignored' };
   }
-  const status = nextStatus(current.status, effect.status, effect.raise ?? false);
-  if (status !== current.status) tx.update(cases).set({ status, updatedAt: at }).where(eq(cases.id, caseId)).run();
+  // Audit entries carry this workstation's device label (electron/workstation.ts: ws-<center>-<window>).
+  const audit = createAuditLog(tx, `ws-${current.centerCode}-${current.windowNo}`, () => new Date(at));
+  const actor: TransitionActor = { name: effect.actor, role: 'system', centerCode: null, windowNo: null, device: 'backoffice' };
+  const detail = { eventId: event.eventId, seq: event.seq, ...event.data };
+  const path = effect.event ? pathTo(current.status, effect.event) : null;
+  if (path) {
+    path.forEach((step, i) => {
+      const last = i === path.length - 1;
+      transitionCase(tx, audit, caseId, step, actor, {
+        at,
+        eventAt: event.at,
+        type: last ? effect.type : 'received',
+        detail: last ? detail : { eventId: event.eventId, seq: event.seq, catchUp: true },
+        action: `sync.${step}`,
+      });
+    });
+  } else {
+    // No move: already further (a late event), or refused by the machine; the timeline keeps it.
+    const already = effect.event !== null && CASE_TRANSITIONS[effect.event].to === current.status;
+    const reason = effect.event && !effect.quiet && !already ? refusal(current.status, effect.event) : '';
+    writeTimeline(tx, caseId, { type: effect.type, from: current.status, to: current.status, actor, at: event.at, detail: reason ? { ...detail, notApplied: reason } : detail });
+    if (reason) audit.append({ actor: effect.actor, role: 'system', action: 'sync.refused-transition', caseId, detail: { eventId: event.eventId, type: event.type, status: current.status, reason } });
+  }
   if (event.type === 'certificate-issued') {
     const { blob } = event.data;
     tx.insert(caseCertificates)
@@ -107,18 +142,6 @@ export function applyEvent(tx: WorkstationDb, event: ChangeEvent, at: string): A
       .onConflictDoNothing()
       .run();
   }
-  tx.insert(caseEvents)
-    .values({
-      caseId,
-      type: effect.type,
-      fromStatus: current.status,
-      toStatus: status,
-      actor: effect.actor,
-      device: 'backoffice',
-      at: event.at,
-      detail: JSON.stringify({ eventId: event.eventId, seq: event.seq, ...event.data }),
-    })
-    .run();
   record('applied', caseId);
   return { outcome: 'applied', caseId };
 }

@@ -7,7 +7,10 @@
  * earlier entry of the same case is pending or dead, so a supplement never overtakes its case.
  */
 import { and, asc, count, eq, inArray, isNotNull, min, sql } from 'drizzle-orm';
-import { caseEvents, cases, outbox } from '../../db/schema';
+import { cases, outbox } from '../../db/schema';
+import { canTransition } from '../../shared/cases/state-machine';
+import { createAuditLog } from '../audit';
+import { transitionCase, writeTimeline, type TransitionActor } from '../cases/transition';
 import type { CaseStatus } from '../../shared/cases/status';
 import type { WorkstationDb } from '../database';
 import type { OutboxPayload } from './payload';
@@ -62,9 +65,6 @@ export function counts(db: WorkstationDb): { backlog: number; dead: number; olde
   return { backlog: pending?.n ?? 0, dead: dead?.n ?? 0, oldestPendingAt: pending?.oldest ?? null };
 }
 
-/** Statuses a submitted case may be moved from (the feed may already have moved it further). */
-const BEFORE_SUBMISSION = new Set<string>(['accepted', 'queued']);
-
 /**
  * Marks an entry done; for `case.create` also moves the case to 'submitted' with a timeline
  * entry. Call inside the caller's transaction.
@@ -74,21 +74,13 @@ export function settleDone(tx: WorkstationDb, row: OutboxRow, result: 'applied' 
   if (!row.caseId) return false;
   const current = tx.select({ status: cases.status }).from(cases).where(eq(cases.id, row.caseId)).get();
   if (!current) return false;
-  const submitted: CaseStatus = 'submitted';
-  const moves = row.kind === 'case.create' && BEFORE_SUBMISSION.has(current.status);
-  if (moves) tx.update(cases).set({ status: submitted, updatedAt: at }).where(eq(cases.id, row.caseId)).run();
-  tx.insert(caseEvents)
-    .values({
-      caseId: row.caseId,
-      type: row.kind === 'case.create' ? 'submitted' : `${row.kind.replace('case.', '')}-submitted`,
-      fromStatus: current.status,
-      toStatus: moves ? submitted : current.status,
-      actor: 'sync',
-      device,
-      at,
-      detail: JSON.stringify({ outboxId: row.id, mutationId, result }),
-    })
-    .run();
+  // The state machine decides (electron/cases/transition.ts); the feed may already have moved the case further.
+  const moves = row.kind === 'case.create' && canTransition(current.status as CaseStatus, 'submit', 'system');
+  const type = row.kind === 'case.create' ? 'submitted' : `${row.kind.replace('case.', '')}-submitted`;
+  const actor: TransitionActor = { name: 'sync', role: 'system', centerCode: null, windowNo: null, device };
+  const detail = { outboxId: row.id, mutationId, result };
+  if (moves) transitionCase(tx, createAuditLog(tx, device, () => new Date(at)), row.caseId, 'submit', actor, { at, type, detail, action: 'sync.submit' });
+  else writeTimeline(tx, row.caseId, { type, from: current.status, to: current.status, actor, at, detail });
   return true;
 }
 

@@ -22,7 +22,7 @@ import { addUser, auditEntries, openIdentityTestDb, type IdentityTestDb } from '
 const CLERK = { username: 'clerk1', role: 'clerk' };
 const CLERK2 = { username: 'clerk2', role: 'clerk' };
 const SUP = { username: 'sup1', role: 'supervisor' };
-const PASSWORDS = { clerk1: 'Clerk2026pass', clerk2: 'Clerk2026pass2', sup1: 'Super2026pass' };
+const PASSWORDS = { clerk1: 'Counter2026pass', clerk2: 'Counter2026pass2', sup1: 'Super2026pass' };
 
 let real: FaceService;
 let t: IdentityTestDb;

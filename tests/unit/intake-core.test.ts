@@ -126,7 +126,7 @@ describe('drafts', () => {
     const added = await call('users.add', { username: 'zhouxin', displayName: '周欣', role: 'clerk' });
     const otp = added.ok ? added.data.oneTimePassword : '';
     const s = await ws.dispatch('auth.signIn', { username: 'zhouxin', password: otp }, {});
-    await ws.dispatch('auth.changePassword', { currentPassword: otp, newPassword: 'Zhouxin2026pw' }, { sessionId: s.session! });
+    await ws.dispatch('auth.changePassword', { currentPassword: otp, newPassword: 'Counter2026zx' }, { sessionId: s.session! });
     const other = await ws.dispatch('drafts.get', { draftId: saved.ok ? saved.data.draftId : '' }, { sessionId: s.session! });
     expect(other.envelope).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
@@ -185,7 +185,8 @@ describe('drafts', () => {
     session = (await ws.dispatch('auth.signIn', { username: 'admin', password: 'Counter2026pass' }, {})).session!;
     const got = await call('drafts.get', { draftId });
     expect(got.ok && got.data.draft.formData).toEqual({ applicant: { name: '赵敏' } });
-    expect(readFileSync(join(data, 'onewindow.db')).subarray(0, 15).toString()).toBe('SQLite format 3');
+    // Encrypted at rest: the file on disk is not a plain SQLite file, yet it reopened above with its key.
+    expect(readFileSync(join(data, 'onewindow.db')).subarray(0, 15).toString()).not.toBe('SQLite format 3');
   });
 });
 
@@ -230,7 +231,7 @@ describe('case list filters and export', () => {
     const added = await call('users.add', { username: 'sunli', displayName: '孙丽', role: 'clerk' });
     const otp = added.ok ? added.data.oneTimePassword : '';
     const s = await ws.dispatch('auth.signIn', { username: 'sunli', password: otp }, {});
-    await ws.dispatch('auth.changePassword', { currentPassword: otp, newPassword: 'Sunli2026pass' }, { sessionId: s.session! });
+    await ws.dispatch('auth.changePassword', { currentPassword: otp, newPassword: 'Counter2026sl' }, { sessionId: s.session! });
     expect((await ws.dispatch('cases.exportCsv', {}, { sessionId: s.session! })).envelope).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 });
@@ -305,7 +306,7 @@ describe('人证核验 kept with the case', () => {
     const added = await call('users.add', { username: 'zhangjun', displayName: '张军', role: 'supervisor' });
     const otp = added.ok ? added.data.oneTimePassword : '';
     const s = await ws.dispatch('auth.signIn', { username: 'zhangjun', password: otp }, {});
-    await ws.dispatch('auth.changePassword', { currentPassword: otp, newPassword: 'Zhangjun2026x' }, { sessionId: s.session! });
+    await ws.dispatch('auth.changePassword', { currentPassword: otp, newPassword: 'Counter2026zj' }, { sessionId: s.session! });
     await ws.dispatch('auth.signOut', {}, { sessionId: s.session! });
 
     const read = await call('identity.idcard.read', { driver: 'training', card: 'wang' });
@@ -315,7 +316,7 @@ describe('人证核验 kept with the case', () => {
     expect(await accept([...COMPLETE_MATERIALS], { identityCheckId: checkId })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     // The citizen declines face recognition: a supervisor verifies in person (audited).
     await call('identity.consent.record', { checkId, given: false, method: 'verbal' });
-    const o = await call('identity.face.override', { checkId, supervisorUsername: 'zhangjun', supervisorPassword: 'Zhangjun2026x', reason: '本人拒绝人脸识别，主管当面核对证件' });
+    const o = await call('identity.face.override', { checkId, supervisorUsername: 'zhangjun', supervisorPassword: 'Counter2026zj', reason: '本人拒绝人脸识别，主管当面核对证件' });
     expect(o).toMatchObject({ ok: true, data: { status: 'overridden' } });
     const accepted = await accept([...COMPLETE_MATERIALS], { identityCheckId: checkId });
     if (!accepted.ok) throw new Error(accepted.error.message);

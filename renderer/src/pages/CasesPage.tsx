@@ -1,16 +1,19 @@
 /**
  * The case list (ag-grid). Filtering happens in SQLite through the contract, not in the grid,
  * so it stays fast with a large local history; ID numbers are only ever shown masked.
+ * Enter (or a double-click) on a row opens the case's detail drawer (./case-detail).
  */
 import { AllCommunityModule, ModuleRegistry, type ColDef } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { Alert, App, Button, Card, DatePicker, Input, Select, Space, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { CaseActorRole } from '../../../shared/cases/state-machine';
 import { CASE_STATUS_NAMES, CASE_STATUSES, type CaseStatus } from '../../../shared/cases/status';
 import type { CaseFilter, CaseRow } from '../../../shared/contract/channels';
 import { api } from '../api/client';
-import { errorMessage } from '../api/hooks';
+import { errorMessage, useSystemInfo } from '../api/hooks';
+import { CaseDetailDrawer } from './case-detail/CaseDetailDrawer';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
@@ -29,15 +32,22 @@ function downloadCsv(fileName: string, csv: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export function CasesPage({ canExport }: { canExport: boolean }) {
+/** `initialFilter`: where another page (the dashboard) sends the clerk: one case number, or a deadline filter. */
+export function CasesPage({ canExport, initialFilter }: { canExport: boolean; initialFilter?: Pick<CaseFilter, 'query' | 'deadline'> }) {
   const [rows, setRows] = useState<CaseRow[]>([]);
   const [total, setTotal] = useState(0);
-  const [query, setQuery] = useState('');
+  const [query, setQuery] = useState(initialFilter?.query ?? '');
   const [status, setStatus] = useState<CaseStatus>();
-  const [deadline, setDeadline] = useState<CaseFilter['deadline']>();
+  const [deadline, setDeadline] = useState<CaseFilter['deadline']>(initialFilter?.deadline);
   const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
   const [error, setError] = useState<string>();
   const { message } = App.useApp();
+  const [openCaseId, setOpenCaseId] = useState<string | null>(null);
+  const [role, setRole] = useState<CaseActorRole>('clerk');
+  const info = useSystemInfo();
+  useEffect(() => {
+    api.call('auth.session', {}).then((s) => s && setRole(s.user.role), () => undefined);
+  }, []);
 
   const filter = useMemo<CaseFilter>(
     () => ({
@@ -125,6 +135,7 @@ export function CasesPage({ canExport }: { canExport: boolean }) {
             allowClear
             placeholder="办件编号、姓名或完整证件号码"
             style={{ width: 280 }}
+            defaultValue={initialFilter?.query}
             onSearch={setQuery}
             data-testid="case-search"
           />
@@ -145,8 +156,13 @@ export function CasesPage({ canExport }: { canExport: boolean }) {
           animateRows={false}
           rowSelection={{ mode: 'singleRow', checkboxes: false }}
           overlayNoRowsTemplate="暂无办件"
+          onRowDoubleClicked={(e) => e.data && setOpenCaseId(e.data.id)}
+          onCellKeyDown={(e) => {
+            if ((e.event as KeyboardEvent | null)?.key === 'Enter' && e.data) setOpenCaseId(e.data.id);
+          }}
         />
       </div>
+      <CaseDetailDrawer caseId={openCaseId} role={role} transport={info?.transport ?? 'browser'} onClose={() => setOpenCaseId(null)} />
     </Card>
   );
 }
