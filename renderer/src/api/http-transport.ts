@@ -6,6 +6,8 @@ import type { WorkstationApi } from '../../../shared/contract/client';
 import type { Envelope } from '../../../shared/contract/errors';
 import { coreEventSchema, type CoreEvent } from '../../../shared/contract/events';
 
+const SESSION_CHANNELS = new Set(['auth.signIn', 'auth.signOut', 'auth.changePassword']);
+
 export function createHttpTransport(base = ''): WorkstationApi {
   const listeners = new Set<(event: CoreEvent) => void>();
   let source: EventSource | undefined;
@@ -25,7 +27,15 @@ export function createHttpTransport(base = ''): WorkstationApi {
         body: JSON.stringify(input ?? {}),
         credentials: 'same-origin',
       });
-      return (await response.json()) as Envelope;
+      const envelope = (await response.json()) as Envelope;
+      // The event stream is bound to the session cookie it was opened with: reopen it when the
+      // session changes, or events meant for this session (lock, applicant screen) never arrive.
+      if (SESSION_CHANNELS.has(channel) && source) {
+        source.close();
+        source = undefined;
+        connect();
+      }
+      return envelope;
     },
     onEvent(listener) {
       listeners.add(listener);

@@ -16,6 +16,7 @@ import { api } from '../api/client';
 import { errorMessage } from '../api/hooks';
 import { downloadPdf } from '../api/download';
 import { ItemForm } from '../components/ItemForm';
+import { ApplicantControls, RatingRequestButton } from '../components/signature/ApplicantControls';
 import { MaterialsChecklist } from '../components/MaterialsChecklist';
 import { usePrefill } from '../components/usePrefill';
 
@@ -247,6 +248,8 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
   };
 
   const nextCitizen = () => {
+    // The citizen-facing screen empties before the next citizen steps up.
+    void api.call('applicant.clear', {}).catch(() => undefined);
     setAccepted(undefined);
     setWork(undefined);
     setQuery('');
@@ -409,6 +412,14 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
                 </Tag>
               )}
             </Space>
+            <ApplicantControls
+              itemCode={item.code}
+              itemVersion={item.version}
+              formData={work.formData}
+              materials={work.materials}
+              draftId={work.draftId}
+              onDraft={(draftId) => setWork((w) => (w && !w.draftId ? { ...w, draftId } : w))}
+            />
             <Drawer open={!!verifying} width={860} title="人证核验" onClose={() => setVerifying(undefined)} destroyOnHidden>
               {verifying && (
                 <IdentityCheck
@@ -472,6 +483,7 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
         title="已受理"
         onCancel={nextCitizen}
         footer={[
+          ...(accepted ? [<RatingRequestButton key="rating" caseId={accepted.id} />] : []),
           <Button key="receipt" onClick={downloadReceipt} data-testid="receipt-button">
             下载受理回执（PDF）
           </Button>,
