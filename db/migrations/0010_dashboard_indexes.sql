@@ -1,0 +1,2 @@
+CREATE INDEX `cases_dashboard_intake` ON `cases` (`created_at`,`window_no`,`item_code`,`item_name`,`status`,`started_at`);--> statement-breakpoint
+CREATE INDEX `cases_status_promised_date` ON `cases` (`status`,`promised_date`);
