@@ -59,6 +59,7 @@ export async function applyCaseCreate(
     formData: c.formData,
     materials: c.materials,
     approval: c.approval,
+    identityCheck: c.identityCheck ?? null,
     status: 'in-review',
     receivedAt: now,
     updatedAt: now,

@@ -38,6 +38,8 @@ export interface AuditLog {
   append(entry: AuditEntryInput): void;
   verify(): AuditVerifyResult;
   recent(limit: number): Row[];
+  /** The newest entry's number and hash (the chain head the back office witnesses), or null. */
+  head(): { seq: number; hash: string } | null;
 }
 
 export function createAuditLog(db: WorkstationDb, device: string, now: () => Date = () => new Date()): AuditLog {
@@ -72,6 +74,9 @@ export function createAuditLog(db: WorkstationDb, device: string, now: () => Dat
     },
     recent(limit) {
       return db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit).all();
+    },
+    head() {
+      return db.select({ seq: auditLog.id, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get() ?? null;
     },
   };
 }

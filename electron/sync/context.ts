@@ -12,6 +12,8 @@ export interface Runtime {
   lastError: string | null;
   /** Adaptive batch size: halves on a 5xx push, doubles back on success (poison isolation). */
   maxBatch: number;
+  /** The back office refused a push carrying the audit chain head (an older version): stop sending it. */
+  auditHeadRefused?: boolean;
 }
 
 export interface SyncContext {

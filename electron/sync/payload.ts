@@ -4,7 +4,8 @@
  * can evolve without rewriting queued entries. Other kinds hold their wire payload as it is.
  * Either way the result is checked against the shared zod schema before it leaves the PC.
  */
-import { eq } from 'drizzle-orm';
+import { and, count, desc, eq, inArray } from 'drizzle-orm';
+import { identityAttempts, identityChecks } from '../../db/identity-schema';
 import { cases } from '../../db/schema';
 import {
   ID_TYPES,
@@ -12,6 +13,7 @@ import {
   MUTATION_KINDS,
   MUTATION_PAYLOAD_SCHEMAS,
   parseWire,
+  type IdentityCheckSubmission,
   type IdType,
   type MaterialSubmission,
   type MutationKind,
@@ -93,6 +95,7 @@ async function buildCaseCreate(db: WorkstationDb, deps: Pick<SyncEngineDeps, 'ma
     throw new LocalProblem(`无法确定事项 ${c.itemCode} 第 ${c.itemVersion} 版的审批部门：${(error as Error).message}`);
   }
   const mobile = mobileOf(formData);
+  const identityCheck = identityCheckOf(db, c.id);
   return {
     caseId: c.id,
     caseNo: c.caseNo,
@@ -108,6 +111,38 @@ async function buildCaseCreate(db: WorkstationDb, deps: Pick<SyncEngineDeps, 'ma
     materials,
     approval: { lead: approval.lead, co: [...approval.co] },
     ...(c.promisedDate ? { promisedDate: c.promisedDate } : {}),
+    ...(identityCheck ? { identityCheck } : {}),
+  };
+}
+
+/**
+ * The case's 人证核验 for the back office: result, distance, thresholds, model, operator,
+ * override and the images' SHA-256 — never the images (they stay on this PC, PIPL).
+ */
+export function identityCheckOf(db: WorkstationDb, caseId: string): IdentityCheckSubmission | undefined {
+  const r = db
+    .select()
+    .from(identityChecks)
+    .where(and(eq(identityChecks.caseId, caseId), inArray(identityChecks.status, ['passed', 'overridden'])))
+    .orderBy(desc(identityChecks.updatedAt))
+    .limit(1)
+    .get();
+  if (!r) return undefined;
+  const overridden = r.status === 'overridden';
+  const attempts = db.select({ n: count() }).from(identityAttempts).where(eq(identityAttempts.checkId, r.id)).get()?.n ?? 0;
+  return {
+    checkId: r.id,
+    result: overridden ? 'overridden' : 'passed',
+    decision: r.decision ?? null,
+    distance: r.distance ?? null,
+    thresholds: r.thresholdMatch !== null && r.thresholdNoMatch !== null ? { match: r.thresholdMatch, noMatch: r.thresholdNoMatch } : null,
+    model: r.modelName && r.modelVersion ? { name: r.modelName, version: r.modelVersion } : null,
+    checkedAt: r.decidedAt ?? r.updatedAt,
+    operator: r.operator,
+    override: overridden ? { by: r.decidedBy ?? '未记录', reason: r.reason ?? '未记录', at: r.decidedAt ?? r.updatedAt } : null,
+    imageSha256: { live: r.liveSha256, idPhoto: r.idPhotoSha256 },
+    training: r.training,
+    attempts,
   };
 }
 

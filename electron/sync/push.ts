@@ -11,6 +11,7 @@
  *  offline / 5xx       → attempts + 1, next attempt after full-jitter back-off
  */
 import { SYNC_ROUTES, pushResponseSchema, type PushResult } from '../../shared/sync';
+import { currentAuditHead, queueAuditEntries, recordWitness } from './audit-ship';
 import { fullJitterDelay } from './backoff';
 import { messageOf, retryAt, type SyncContext } from './context';
 import { BackofficeError } from './http';
@@ -61,6 +62,7 @@ export async function pushRound(ctx: SyncContext): Promise<RoundResult> {
   const credentials = await ctx.credentials();
   if (!credentials || ctx.runtime.authProblem) return result;
   const at = () => ctx.now().toISOString();
+  if (ctx.deps.shipAudit) queueAuditEntries(ctx.db, ctx.now());
   const rows = selectBatch(ctx.db, at(), ctx.runtime.maxBatch);
   result.taken = rows.length;
   if (!rows.length) return result;
@@ -142,11 +144,17 @@ export async function pushRound(ctx: SyncContext): Promise<RoundResult> {
     // 3. Push; resend after missing-blobs (uploaded meanwhile) and skipped, a few times at most.
     for (let turn = 0; turn < 4 && items.length; turn++) {
       let response;
+      // Every push shows the back office the audit chain head, which it witnesses.
+      const auditHead = ctx.deps.shipAudit && !ctx.runtime.auditHeadRefused ? currentAuditHead(ctx.db) : undefined;
       try {
         response = await ctx.client.call(SYNC_ROUTES.push, {
           method: 'POST',
           credentials,
-          body: { deviceId: credentials.deviceId, mutations: items.map((i) => ({ mutationId: i.m.mutationId, kind: i.m.kind, payload: i.m.payload })) },
+          body: {
+            deviceId: credentials.deviceId,
+            mutations: items.map((i) => ({ mutationId: i.m.mutationId, kind: i.m.kind, payload: i.m.payload })),
+            ...(auditHead ? { auditHead } : {}),
+          },
         });
       } catch (error) {
         if (!(error instanceof BackofficeError) || error.kind === 'offline' || error.kind === 'transient' || error.kind === 'auth') {
@@ -160,6 +168,11 @@ export async function pushRound(ctx: SyncContext): Promise<RoundResult> {
             );
           }
           throw error;
+        }
+        // A back office older than the audit witness refuses the unknown field: push without it.
+        if (auditHead && error.status === 400) {
+          ctx.runtime.auditHeadRefused = true;
+          continue;
         }
         // A 4xx for the whole push: split it until the one at fault is alone, then dead-letter it.
         if (error.status === 413 || items.length > 1) {
@@ -181,6 +194,7 @@ export async function pushRound(ctx: SyncContext): Promise<RoundResult> {
         );
         throw error;
       }
+      if (parsed.data.auditWitness) recordWitness(ctx.db, parsed.data.auditWitness, at());
       const byId = new Map<string, PushResult>(parsed.data.results.map((r) => [r.mutationId, r]));
       const resend: Item[] = [];
       const missing = new Set<string>();

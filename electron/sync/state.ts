@@ -8,6 +8,10 @@ export const STATE_KEYS = {
   device: 'device',
   lastSuccessAt: 'last-success-at',
   publication: (type: string) => `publication.${type}`,
+  /** Local audit entries queued for shipping up to this number (audit-ship.ts). */
+  auditQueued: 'audit.queued',
+  /** The back office's last answer about the audit chain head (witnessed head, or a flag). */
+  auditWitness: 'audit.witness',
 } as const;
 
 export interface EnrolledDevice {

@@ -79,6 +79,11 @@ export interface SyncEngineDeps {
   deviceLabel?: string;
   onEvent(event: SyncEngineEvent): void;
   tuning?: Partial<SyncTuning>;
+  /**
+   * Ship the local audit trail (audit.append through the outbox) and show the back office the
+   * chain head with every push (audit-ship.ts). On in the workstation (runtime.ts).
+   */
+  shipAudit?: boolean;
 }
 
 /** What the UI shows: never the OS online flag, always what the back office answered. */

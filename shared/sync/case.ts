@@ -105,6 +105,40 @@ export const approvalRouteSchema = z
     if (new Set(r.co).size !== r.co.length) ctx.addIssue({ code: 'custom', path: ['co'], message: '协办部门重复' });
   });
 
+/**
+ * The identity check (人证核验) the case was accepted with: the result and the proof of how it
+ * was reached — never the images. Face images stay on the workstation (PIPL; the 2025
+ * face-recognition measures keep face data on the recognising device); their SHA-256 lets an
+ * auditor match a retained image to this record.
+ */
+export const identityCheckSubmissionSchema = z
+  .object({
+    checkId: z.string().min(1).max(40),
+    /** passed: the face check decided; overridden: a supervisor decided after it could not. */
+    result: z.enum(['passed', 'overridden']),
+    /** The last face comparison's band (null when no comparison was possible). */
+    decision: z.enum(['match', 'review', 'no-match']).nullable(),
+    distance: z.number().min(0).max(10).nullable(),
+    thresholds: z.object({ match: z.number(), noMatch: z.number() }).strict().nullable(),
+    model: z.object({ name: z.string().min(1).max(80), version: z.string().min(1).max(40) }).strict().nullable(),
+    checkedAt: isoDateTimeSchema,
+    /** The clerk who ran the check. */
+    operator: z.string().trim().min(1).max(64),
+    override: z
+      .object({ by: z.string().trim().min(1).max(64), reason: z.string().trim().min(1).max(500), at: isoDateTimeSchema })
+      .strict()
+      .nullable(),
+    imageSha256: z.object({ live: sha256Schema.nullable(), idPhoto: sha256Schema.nullable() }).strict(),
+    /** Read with the training driver: practice data, never a real applicant. */
+    training: z.boolean(),
+    attempts: z.number().int().min(0).max(100),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.result === 'overridden' && !c.override) ctx.addIssue({ code: 'custom', path: ['override'], message: '人工核验须写明核验人和理由' });
+  });
+export type IdentityCheckSubmission = z.infer<typeof identityCheckSubmissionSchema>;
+
 /** Payload of `case.create`: everything the back office needs to review the case. */
 export const caseSubmissionSchema = z
   .object({
@@ -126,6 +160,8 @@ export const caseSubmissionSchema = z
     approval: approvalRouteSchema,
     /** 承诺办结日期 (Beijing date). Without it the case is due the day it was accepted (即办). */
     promisedDate: localDateSchema.optional(),
+    /** 人证核验 at the window, when the item asked for one (no images, see above). */
+    identityCheck: identityCheckSubmissionSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => uniqueMaterialIds(c.materials, ctx));
@@ -171,8 +207,23 @@ export const auditEntrySchema = z
     action: z.string().min(1).max(64),
     caseId: ulidSchema.optional(),
     detail: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * The workstation's hash chain (electron/audit): entry number, role, device, and the hashes
+     * linking it to the previous entry. With them the back office can tell a truncated or
+     * rewritten tail (shared/sync/audit.ts).
+     */
+    seq: z.number().int().min(1).optional(),
+    role: z.string().min(1).max(32).optional(),
+    device: z.string().min(1).max(64).optional(),
+    prevHash: sha256Schema.optional(),
+    hash: sha256Schema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((e, ctx) => {
+    if ((e.seq === undefined) !== (e.hash === undefined) || (e.hash === undefined) !== (e.prevHash === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['seq'], message: '审计链字段（seq、prevHash、hash）须同时提供' });
+    }
+  });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 /** Payload of `audit.append`: a batch of entries; an entryId already stored is ignored. */

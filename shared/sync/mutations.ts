@@ -10,6 +10,7 @@ import {
   caseSupplementSchema,
   caseWithdrawSchema,
 } from './case';
+import { auditHeadSchema, auditWitnessSchema } from './audit';
 import { sha256Schema, ulidSchema } from './primitives';
 
 export const MUTATION_KINDS = ['case.create', 'case.supplement', 'case.withdraw', 'audit.append'] as const;
@@ -47,9 +48,11 @@ export const pushRequestSchema = z
       .array(z.object({ mutationId: ulidSchema, kind: z.enum(MUTATION_KINDS), payload: z.unknown() }).strict())
       .min(1)
       .max(MAX_MUTATIONS_PER_PUSH),
+    /** The device's audit chain head now (shared/sync/audit.ts): the back office witnesses it. */
+    auditHead: auditHeadSchema.optional(),
   })
   .strict();
-export type PushRequest = { deviceId: string; mutations: Mutation[] };
+export type PushRequest = { deviceId: string; mutations: Mutation[]; auditHead?: { seq: number; hash: string } };
 
 /** Machine-readable reasons of a `rejected` result. */
 export const REJECTION_CODES = [
@@ -91,7 +94,13 @@ export const pushResultSchema = z.discriminatedUnion('status', [
 export type PushResult = z.infer<typeof pushResultSchema>;
 export type PushResultStatus = PushResult['status'];
 
-export const pushResponseSchema = z.object({ results: z.array(pushResultSchema) }).strict();
+export const pushResponseSchema = z
+  .object({
+    results: z.array(pushResultSchema),
+    /** Present when the push carried an audit head: witnessed, or flagged with the reason. */
+    auditWitness: auditWitnessSchema.optional(),
+  })
+  .strict();
 export type PushResponse = z.infer<typeof pushResponseSchema>;
 
 /** True when the outbox entry is settled (remove it, or dead-letter it when rejected). */

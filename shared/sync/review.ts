@@ -3,7 +3,7 @@
  * read a case with its materials, and decide. Used by the reviewers' web UI (later) and tests.
  */
 import { z } from 'zod';
-import { applicantSchema, MATERIAL_STATUSES } from './case';
+import { applicantSchema, identityCheckSubmissionSchema, MATERIAL_STATUSES } from './case';
 import {
   BACKOFFICE_CASE_STATUSES,
   DECISIONS,
@@ -23,7 +23,15 @@ export const reviewerLoginResponseSchema = z
     /** Send as `Authorization: Bearer <token>`. */
     token: z.string(),
     expiresAt: isoDateTimeSchema,
-    reviewer: z.object({ username: z.string(), displayName: z.string(), department: departmentCodeSchema }).strict(),
+    reviewer: z
+      .object({
+        username: z.string(),
+        displayName: z.string(),
+        department: departmentCodeSchema,
+        /** May open IT's pages (window status). */
+        itAdmin: z.boolean().optional(),
+      })
+      .strict(),
   })
   .strict();
 export type ReviewerLoginResponse = z.infer<typeof reviewerLoginResponseSchema>;
@@ -82,6 +90,8 @@ export const reviewCaseResponseSchema = z
         promisedDate: localDateSchema.optional(),
         applicant: applicantSchema,
         formData: z.record(z.string(), z.unknown()),
+        /** 人证核验 at the window: result, distance, model, operator, override, image hashes (no images). */
+        identityCheck: identityCheckSubmissionSchema.optional(),
       })
       .strict(),
     materials: z.array(

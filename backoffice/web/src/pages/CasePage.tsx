@@ -10,6 +10,7 @@ import { maskIdNumber } from '../../../../shared/validators/id-card';
 import { errorText, type ReviewClient } from '../api';
 import { DecisionForm, outcomeText } from '../components/DecisionForm';
 import { FormDataView } from '../components/FormDataView';
+import { IdentityCheckView } from '../components/IdentityCheckView';
 import { FileButtons, Materials } from '../components/Materials';
 import { loadFormSchema } from '../form-schema';
 import {
@@ -183,6 +184,12 @@ export function CasePage({ client, caseId, onBack, onDecided }: Props) {
           <Typography.Text type="secondary">显示完整证件号码和手机号码（查阅已留痕）</Typography.Text>
         </Space>
       </Card>
+
+      {c.identityCheck && (
+        <Card size="small" title="人证核验（窗口）">
+          <IdentityCheckView check={c.identityCheck} />
+        </Card>
+      )}
 
       <Card size="small" title="并联审批任务">
         <TasksTable tasks={tasks} department={department} />
