@@ -7,6 +7,7 @@ import { storeServerBlob } from './blobs/service';
 import { blobUploads, broadcastBlobs } from './db/schema';
 import { createEnrolmentCode, listDevices, revokeDevice, type EnrolmentCodeOptions } from './devices/service';
 import { createReviewer, type NewReviewer } from './review/accounts';
+import { assertCatalogPublishable, checkRestrictedListFile, PublicationError, readCatalogDir, wasPublished } from './publications';
 import { withTransaction } from './sync/feed';
 
 export interface Publication {
@@ -30,13 +31,20 @@ export interface BackofficeAdmin {
   publishCatalogUpdate(p: Publication): Promise<void>;
   /** Broadcasts `restricted-list-updated` to every device. */
   publishRestrictedListUpdate(p: Publication): Promise<void>;
+  /**
+   * Checks a catalogue folder with the workstation loader's rules, bundles it and broadcasts it.
+   * Throws PublicationError (with the problems) when anything is wrong or the label was used.
+   */
+  publishCatalog(opts: { dir: string; version?: string; note?: string }): Promise<{ version: string; sha256: string; items: number }>;
+  /** Checks a restricted-list file (the workstation's import format) and broadcasts it. */
+  publishRestrictedList(opts: { text: string; note?: string }): Promise<{ version: string; sha256: string; entries: number }>;
   /** Drops uploads untouched for this long (their clients start again from 0). Returns how many. */
   purgeStaleUploads(olderThanHours: number): Promise<number>;
 }
 
 export function createAdmin(ctx: BackofficeContext): BackofficeAdmin {
   const publish = (type: 'catalog-updated' | 'restricted-list-updated', p: Publication) =>
-    withTransaction(ctx, async (tx, feed) => {
+    withTransaction(ctx, async (tx, feed): Promise<string | undefined> => {
       let bundle;
       if (p.bundle) {
         const mediaType = p.mediaType ?? 'application/json';
@@ -49,14 +57,32 @@ export function createAdmin(ctx: BackofficeContext): BackofficeAdmin {
         deviceId: null,
         data: { version: p.version, ...(bundle ? { bundle } : {}), ...(p.note ? { note: p.note } : {}) },
       });
+      return bundle?.sha256;
     });
   return {
     createEnrolmentCode: (opts) => createEnrolmentCode(ctx, opts),
     createReviewer: (opts) => createReviewer(ctx, opts),
     revokeDevice: (deviceId) => revokeDevice(ctx, deviceId),
     listDevices: () => listDevices(ctx),
-    publishCatalogUpdate: (p) => publish('catalog-updated', p),
-    publishRestrictedListUpdate: (p) => publish('restricted-list-updated', p),
+    publishCatalogUpdate: async (p) => void (await publish('catalog-updated', p)),
+    publishRestrictedListUpdate: async (p) => void (await publish('restricted-list-updated', p)),
+    async publishCatalog(opts) {
+      const now = ctx.now();
+      const version = opts.version ?? defaultVersion(now);
+      const bundle = await readCatalogDir(opts.dir, version, now);
+      const items = assertCatalogPublishable(bundle);
+      if (await wasPublished(ctx, 'catalog-updated', version)) throw new PublicationError(`版本号 ${version} 已发布过，请换一个版本号`);
+      const bytes = new TextEncoder().encode(JSON.stringify(bundle));
+      const sha256 = (await publish('catalog-updated', { version, bundle: bytes, mediaType: 'application/json', ...(opts.note ? { note: opts.note } : {}) }))!;
+      return { version, sha256, items };
+    },
+    async publishRestrictedList(opts) {
+      const { version, entries } = checkRestrictedListFile(opts.text);
+      if (await wasPublished(ctx, 'restricted-list-updated', version)) throw new PublicationError(`名单版本 ${version} 已发布过`);
+      const bytes = new TextEncoder().encode(opts.text);
+      const sha256 = (await publish('restricted-list-updated', { version, bundle: bytes, mediaType: 'application/json', ...(opts.note ? { note: opts.note } : {}) }))!;
+      return { version, sha256, entries };
+    },
     async purgeStaleUploads(olderThanHours) {
       const cutoff = new Date(ctx.now().getTime() - olderThanHours * 3_600_000);
       // The lease is shorter than any sensible cutoff, so nobody is writing these.
@@ -65,4 +91,10 @@ export function createAdmin(ctx: BackofficeContext): BackofficeAdmin {
       return stale.length;
     },
   };
+}
+
+/** Default label: Beijing date and time, e.g. 20260315.093000. */
+function defaultVersion(now: Date): string {
+  const b = new Date(now.getTime() + 8 * 3_600_000).toISOString();
+  return `${b.slice(0, 10).replace(/-/g, '')}.${b.slice(11, 19).replace(/:/g, '')}`;
 }

@@ -29,4 +29,6 @@ export interface BackofficeContext {
   /** Aborted when the server shuts down: long-polls return at once. */
   shutdown: AbortSignal;
   log: FastifyBaseLogger;
+  /** The back office's address as people reach it (certificate QR links), without a trailing slash. */
+  publicUrl: () => string;
 }

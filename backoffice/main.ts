@@ -8,9 +8,11 @@
  * `onewindow backoffice serve …` calls runBackofficeServeCommand, and
  * `onewindow backoffice admin …` calls runBackofficeAdminCommand.
  */
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { PublicationError } from './publications';
 import { createBackoffice, type Backoffice, type BackofficeOptions } from './server';
 
 export interface BackofficeCommandIo {
@@ -29,14 +31,22 @@ const SERVE_HELP = `用法：onewindow backoffice serve [选项]
   --blob-dir <目录>      文件存储目录（默认 <数据目录>/blobs；多实例时须为共享目录）
   --database-url <URL>   使用 PostgreSQL（也可用环境变量 DATABASE_URL）
   --trust-proxy          信任负载均衡转发的 X-Forwarded-* 头
+  --public-url <URL>     证照二维码中核验链接的地址前缀（默认为监听地址），如 https://zwfw.qixia.gov.cn
+  --tls-cert <文件>      以 HTTPS 提供服务：服务器证书（PEM，可含中间证书）
+  --tls-key <文件>       服务器证书的私钥（PEM）；须与 --tls-cert 同时给出
   --log                  输出请求日志
 `;
 
 const ADMIN_HELP = `用法：onewindow backoffice admin <命令> [选项]（另加 --data / --database-url 指定数据库）
   enrol-code --center <中心代码> --window <窗口号> [--label <说明>] [--ttl-hours <小时>]
                          生成一次性设备登记码
-  add-reviewer --username <用户名> --department <部门代码> --display-name <姓名>
-                         新增审批人员；密码取自环境变量 ONEWINDOW_REVIEWER_PASSWORD
+  add-reviewer --username <用户名> --department <部门代码> --display-name <姓名> [--it-admin]
+                         新增审批人员；密码取自环境变量 ONEWINDOW_REVIEWER_PASSWORD；
+                         --it-admin 可在审批界面查看各窗口状态
+  catalog publish <目录> [--version <版本号>] [--note <说明>]
+                         校验并向所有窗口发布事项目录（与工作台加载时的校验相同）
+  restricted-list publish <文件> [--note <说明>]
+                         校验并向所有窗口发布失信名单（版本号取自文件）
   revoke-device --device <设备编号>
                          停用设备
   list-devices           列出已登记设备
@@ -71,7 +81,16 @@ export async function runBackofficeServeCommand(argv: string[], io: BackofficeCo
   try {
     values = parseArgs({
       args: argv,
-      options: { ...commonOptions, port: { type: 'string' }, host: { type: 'string' }, log: { type: 'boolean' }, 'trust-proxy': { type: 'boolean' } },
+      options: {
+        ...commonOptions,
+        port: { type: 'string' },
+        host: { type: 'string' },
+        log: { type: 'boolean' },
+        'trust-proxy': { type: 'boolean' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'public-url': { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     }).values;
@@ -88,7 +107,20 @@ export async function runBackofficeServeCommand(argv: string[], io: BackofficeCo
     io.stderr.write(`端口无效：${values.port}\n`);
     return 2;
   }
-  const options = { ...backofficeOptions(values, env), logger: values.log ?? false, trustProxy: values['trust-proxy'] ?? false };
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
+    io.stderr.write('--tls-cert 与 --tls-key 须同时给出\n');
+    return 2;
+  }
+  let tls: BackofficeOptions['tls'];
+  if (values['tls-cert'] && values['tls-key']) {
+    try {
+      tls = { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']) };
+    } catch (error) {
+      io.stderr.write(`无法读取证书或私钥：${(error as Error).message}\n`);
+      return 2;
+    }
+  }
+  const options = { ...backofficeOptions(values, env), logger: values.log ?? false, trustProxy: values['trust-proxy'] ?? false, ...(tls ? { tls } : {}), ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}) };
   let backoffice: Backoffice;
   let url: string;
   try {
@@ -122,9 +154,9 @@ export async function runBackofficeAdminCommand(argv: string[], io: BackofficeCo
     (command ? io.stdout : io.stderr).write(ADMIN_HELP);
     return command ? 0 : 2;
   }
-  let values;
+  let parsed;
   try {
-    values = parseArgs({
+    parsed = parseArgs({
       args: rest,
       options: {
         ...commonOptions,
@@ -137,13 +169,18 @@ export async function runBackofficeAdminCommand(argv: string[], io: BackofficeCo
         'display-name': { type: 'string' },
         device: { type: 'string' },
         'older-than-hours': { type: 'string' },
+        'it-admin': { type: 'boolean' },
+        version: { type: 'string' },
+        note: { type: 'string' },
       },
       strict: true,
-    }).values;
+      allowPositionals: true,
+    });
   } catch (error) {
     io.stderr.write(`参数错误：${(error as Error).message}\n${ADMIN_HELP}`);
     return 2;
   }
+  const { values, positionals } = parsed;
   const need = (name: keyof typeof values): string => {
     const value = values[name];
     if (typeof value !== 'string' || !value) throw new UsageError(`缺少参数 --${name}`);
@@ -169,7 +206,7 @@ export async function runBackofficeAdminCommand(argv: string[], io: BackofficeCo
       case 'add-reviewer': {
         const password = env.ONEWINDOW_REVIEWER_PASSWORD;
         if (!password) throw new UsageError('请在环境变量 ONEWINDOW_REVIEWER_PASSWORD 中提供密码');
-        const opts = { username: need('username'), department: need('department'), displayName: need('display-name'), password };
+        const opts = { username: need('username'), department: need('department'), displayName: need('display-name'), password, itAdmin: values['it-admin'] ?? false };
         await run(async (b) => {
           await b.admin.createReviewer(opts);
           io.stdout.write(`已新增审批人员 ${opts.username}（${opts.department}）\n`);
@@ -188,7 +225,8 @@ export async function runBackofficeAdminCommand(argv: string[], io: BackofficeCo
         await run(async (b) => {
           for (const d of await b.admin.listDevices()) {
             const state = d.revokedAt ? '已停用' : '正常';
-            io.stdout.write(`${d.id}\t${d.centerCode}/${d.windowNo}\t${d.name}\t${state}\t最近联系 ${d.lastSeenAt?.toISOString() ?? '—'}\n`);
+            const backlog = d.backlog === null ? '—' : `${d.backlog}${d.oldestPendingAt && d.backlog ? `（最早 ${d.oldestPendingAt.toISOString()}）` : ''}`;
+            io.stdout.write(`${d.id}\t${d.centerCode}/${d.windowNo}\t${d.name}\t${state}\t最近联系 ${d.lastSeenAt?.toISOString() ?? '—'}\t版本 ${d.appVersion ?? '—'}\t待上报 ${backlog}\n`);
           }
         });
         break;
@@ -196,6 +234,25 @@ export async function runBackofficeAdminCommand(argv: string[], io: BackofficeCo
         const hours = Number(values['older-than-hours'] ?? 48);
         await run(async (b) => {
           io.stdout.write(`已清理 ${await b.admin.purgeStaleUploads(hours)} 个未完成的上传\n`);
+        });
+        break;
+      }
+      case 'catalog': {
+        const [sub, dir] = positionals;
+        if (sub !== 'publish' || !dir) throw new UsageError('用法：catalog publish <目录>');
+        await run(async (b) => {
+          const r = await b.admin.publishCatalog({ dir: resolve(dir), ...(values.version ? { version: values.version } : {}), ...(values.note ? { note: values.note } : {}) });
+          io.stdout.write(`已发布事项目录 ${r.version}（${r.items} 个事项，SHA-256 ${r.sha256}）；各窗口将在下次同步时更新\n`);
+        });
+        break;
+      }
+      case 'restricted-list': {
+        const [sub, file] = positionals;
+        if (sub !== 'publish' || !file) throw new UsageError('用法：restricted-list publish <文件>');
+        const text = readFileSync(resolve(file), 'utf8');
+        await run(async (b) => {
+          const r = await b.admin.publishRestrictedList({ text, ...(values.note ? { note: values.note } : {}) });
+          io.stdout.write(`已发布失信名单 ${r.version}（${r.entries} 条，SHA-256 ${r.sha256}）\n`);
         });
         break;
       }
@@ -207,6 +264,11 @@ export async function runBackofficeAdminCommand(argv: string[], io: BackofficeCo
     if (error instanceof UsageError) {
       io.stderr.write(`${error.message}\n${ADMIN_HELP}`);
       return 2;
+    }
+    if (error instanceof PublicationError) {
+      const lines = error.problems.slice(0, 50).map((p) => `  ${p.file}${p.itemCode ? ` ${p.itemCode}` : ''}${p.field ? ` ${p.field}` : ''}：${p.message}\n`);
+      io.stderr.write(`发布失败：${error.message}\n${lines.join('')}${error.problems.length > 50 ? `  …另有 ${error.problems.length - 50} 处\n` : ''}`);
+      return 1;
     }
     io.stderr.write(`操作失败：${(error as Error).message}\n`);
     return 1;

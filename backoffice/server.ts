@@ -15,9 +15,10 @@ import { blobRoutes } from './blobs/routes';
 import { FsBlobStore } from './blobs/store';
 import type { BackofficeContext, BackofficeLimits } from './context';
 import { openDatabase, type DatabaseConfig } from './db/connect';
-import { publicRoutes } from './devices/routes';
-import { installErrorHandlers } from './http/errors';
+import { deviceAdminRoutes, publicRoutes } from './devices/routes';
+import { frameworkErrors, installErrorHandlers } from './http/errors';
 import { reviewRoutes } from './review/routes';
+import { verifyRoutes } from './review/verify';
 import { ChangeNotifier, listenToPostgres } from './sync/notifier';
 import { syncRoutes } from './sync/routes';
 import { reviewWebUi } from './web-server';
@@ -36,6 +37,10 @@ export interface BackofficeOptions {
   limits?: Partial<BackofficeLimits>;
   /** The clock (tests). */
   now?: () => Date;
+  /** Address printed in certificate QR links, e.g. https://zwfw.qixia.gov.cn/backoffice (default: the listening address). */
+  publicUrl?: string;
+  /** Serve HTTPS with this certificate (PEM, chain allowed) and key; workstations trust it through their backofficeCaFile. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface Backoffice {
@@ -46,6 +51,9 @@ export interface Backoffice {
   close(): Promise<void>;
   admin: BackofficeAdmin;
 }
+
+/** How long close() lets requests in flight finish before cutting their connections. */
+const CLOSE_GRACE_MS = 1_500;
 
 export const DEFAULT_LIMITS: BackofficeLimits = {
   maxChunkBytes: DEFAULT_MAX_CHUNK_BYTES,
@@ -65,8 +73,13 @@ export async function createBackoffice(options: BackofficeOptions): Promise<Back
   await blobs.init();
   const database = await openDatabase(options.database);
 
-  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy ?? false });
+  const app = (
+    options.tls
+      ? Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy ?? false, frameworkErrors, https: { cert: options.tls.cert, key: options.tls.key } })
+      : Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy ?? false, frameworkErrors })
+  ) as unknown as FastifyInstance;
   const shutdown = new AbortController();
+  let publicUrl = options.publicUrl?.replace(/\/+$/, '');
   const notifier = new ChangeNotifier();
   const ctx: BackofficeContext = {
     db: database.db,
@@ -77,6 +90,7 @@ export async function createBackoffice(options: BackofficeOptions): Promise<Back
     now: options.now ?? (() => new Date()),
     shutdown: shutdown.signal,
     log: app.log,
+    publicUrl: () => publicUrl ?? 'http://127.0.0.1',
   };
   const listener =
     database.kind === 'postgres' && database.url
@@ -93,6 +107,8 @@ export async function createBackoffice(options: BackofficeOptions): Promise<Back
     await app.register(async (scope) => blobRoutes(scope, ctx));
     await app.register(async (scope) => syncRoutes(scope, ctx));
     await app.register(async (scope) => reviewRoutes(scope, ctx));
+    await app.register(async (scope) => deviceAdminRoutes(scope, ctx));
+    await app.register(async (scope) => verifyRoutes(scope, ctx));
     await app.register(reviewWebUi);
     await app.ready();
   } catch (error) {
@@ -109,12 +125,27 @@ export async function createBackoffice(options: BackofficeOptions): Promise<Back
       await app.listen({ port, host });
       const address = app.server.address() as AddressInfo;
       const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      return `http://${shown}:${address.port}`;
+      const url = `${options.tls ? 'https' : 'http'}://${shown}:${address.port}`;
+      publicUrl ??= url;
+      return url;
     },
     close() {
       closing ??= (async () => {
         shutdown.abort();
-        await app.close();
+        // Long-polls end at once (shutdown signal). fastify closes the connections that are idle
+        // when close starts; one whose response was still finishing (a blob download the client
+        // just read to the end) turns idle a moment later and would then sit out the 72 s
+        // keep-alive timeout. So: keep closing idle connections while closing, and after a short
+        // grace cut the rest (a client that stopped reading a download).
+        const server = app.server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+        const sweep = setInterval(() => server.closeIdleConnections?.(), 50);
+        const cut = setTimeout(() => server.closeAllConnections?.(), CLOSE_GRACE_MS);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+          clearTimeout(cut);
+        }
         await listener?.close();
         await database.close();
       })();

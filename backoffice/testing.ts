@@ -113,7 +113,7 @@ export async function seedPgliteDataDir(dataDir: string): Promise<void> {
   await cp(template, dataDir, { recursive: true });
 }
 
-async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `onewindow_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();

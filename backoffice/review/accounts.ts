@@ -21,6 +21,8 @@ export interface NewReviewer {
   /** Department code, e.g. "SCJG". */
   department: string;
   displayName: string;
+  /** Also sees IT's pages (window status). */
+  itAdmin?: boolean;
 }
 
 export async function createReviewer(ctx: BackofficeContext, r: NewReviewer): Promise<void> {
@@ -37,6 +39,7 @@ export async function createReviewer(ctx: BackofficeContext, r: NewReviewer): Pr
       department: r.department,
       displayName: r.displayName.trim(),
       createdAt: ctx.now(),
+      itAdmin: r.itAdmin ?? false,
     })
     .onConflictDoNothing()
     .returning({ id: reviewers.id });
@@ -72,7 +75,7 @@ export async function login(ctx: BackofficeContext, username: string, password: 
   return {
     token,
     expiresAt: expiresAt.toISOString(),
-    reviewer: { username: reviewer.username, displayName: reviewer.displayName, department: reviewer.department },
+    reviewer: { username: reviewer.username, displayName: reviewer.displayName, department: reviewer.department, ...(reviewer.itAdmin ? { itAdmin: true } : {}) },
   };
 }
 

@@ -6,7 +6,7 @@
  * deciding at the same moment still produce exactly one outcome.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import type { DecisionRequest, DecisionResponse } from '../../shared/sync';
+import { SYNC_ROUTES, type DecisionRequest, type DecisionResponse } from '../../shared/sync';
 import { storeServerBlob } from '../blobs/service';
 import type { BackofficeContext } from '../context';
 import type { Tx } from '../db/connect';
@@ -16,6 +16,7 @@ import { withTransaction, type FeedWriter } from '../sync/feed';
 import type { Reviewer } from './accounts';
 import { certificateNumber, renderCertificatePdf } from './certificate';
 import { taskView } from './queries';
+import { newVerifyCode } from './verify';
 
 type CaseRow = typeof cases.$inferSelect;
 
@@ -125,6 +126,8 @@ async function closeCase(tx: Tx, kase: CaseRow, status: 'approved' | 'refused', 
 
 async function issueCertificate(ctx: BackofficeContext, tx: Tx, feed: FeedWriter, kase: CaseRow, now: Date): Promise<void> {
   const certificateNo = certificateNumber(kase.caseNo);
+  const verifyCode = newVerifyCode();
+  const applicant = kase.applicant as { name: string; idType: string; idNumber: string };
   const pdf = await renderCertificatePdf({
     certificateNo,
     caseNo: kase.caseNo,
@@ -132,9 +135,12 @@ async function issueCertificate(ctx: BackofficeContext, tx: Tx, feed: FeedWriter
     itemVersion: kase.itemVersion,
     itemName: kase.itemName,
     issuedAt: now,
+    holder: { name: applicant.name, idType: applicant.idType, idNumber: applicant.idNumber },
+    validUntil: null,
+    verifyUrl: ctx.publicUrl() + SYNC_ROUTES.verify(verifyCode),
   });
   const { sha256, size } = await storeServerBlob(ctx, tx, pdf, 'application/pdf');
-  await tx.insert(certificates).values({ caseId: kase.id, certificateNo, sha256, issuedAt: now });
+  await tx.insert(certificates).values({ caseId: kase.id, certificateNo, sha256, issuedAt: now, verifyCode, validUntil: null });
   await tx.insert(caseBlobs).values({ caseId: kase.id, sha256, role: 'certificate' }).onConflictDoNothing();
   await feed.append({
     type: 'certificate-issued',

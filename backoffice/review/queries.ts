@@ -2,6 +2,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type {
   Applicant,
+  IdentityCheckSubmission,
   MaterialSubmission,
   QueueItem,
   ReviewCaseResponse,
@@ -88,6 +89,7 @@ export async function reviewCase(ctx: BackofficeContext, reviewer: Reviewer, cas
       ...(kase.promisedDate ? { promisedDate: kase.promisedDate } : {}),
       applicant: kase.applicant as Applicant,
       formData: kase.formData as Record<string, unknown>,
+      ...(kase.identityCheck ? { identityCheck: kase.identityCheck as IdentityCheckSubmission } : {}),
     },
     materials: materials.map((m) => ({
       materialId: m.materialId,

@@ -4,8 +4,9 @@
  * `person:<公民身份号码>` or `enterprise:<统一社会信用代码>` — so the database never holds the
  * numbers and a copy of it cannot be searched without the key. An import replaces the whole
  * list in one transaction (the file is a full snapshot). Today it comes from a file
- * (`onewindow identity import-restricted-list`); later from the back office's change feed,
- * which calls `replaceRestrictedList` with the same parsed form.
+ * (`onewindow identity import-restricted-list`) or from the back office's change feed
+ * (`restricted-list-updated`, installed by electron/sync/apply-publications.ts through the
+ * same import, with importedBy = SYNC_IMPORTER).
  *
  * File format (UTF-8 JSON):
  * { "source": "…", "version": "…", "generatedAt": "2026-03-01T00:00:00+08:00",
@@ -25,6 +26,8 @@ export type SubjectKind = 'person' | 'enterprise';
 
 export const DEFAULT_CATEGORY: Record<SubjectKind, string> = { person: '失信被执行人', enterprise: '严重失信主体名单' };
 export const DEFAULT_STALE_DAYS = 7;
+/** importedBy of a list installed from the back office's feed (electron/sync/apply-publications.ts). */
+export const SYNC_IMPORTER = 'backoffice-sync';
 
 const entrySchema = z.union([
   z.object({ kind: z.literal('person'), idNumber: z.string().min(1).max(40), category: z.string().trim().min(1).max(60).optional() }).strict(),
@@ -156,12 +159,12 @@ export function restrictedListStatus(db: IdentityDb, now: Date, staleDays = DEFA
       ageDays: null,
       stale: true,
       entries: 0,
-      message: '尚未导入失信名单，无法完成信用审查。请信息技术人员执行 onewindow identity import-restricted-list <文件>',
+      message: '尚未导入失信名单，无法完成信用审查。名单由区级后台下发（联网同步后自动导入）；也可由信息技术人员执行 onewindow identity import-restricted-list <文件>',
     };
   }
   const ageDays = Math.max(0, Math.floor((now.getTime() - Date.parse(meta.generatedAt)) / 86_400_000));
   const stale = ageDays > staleDays;
-  const age = ageDays === 0 ? '今天生成' : `${ageDays} 天前生成`;
+  const age = `${ageDays === 0 ? '今天生成' : `${ageDays} 天前生成`}${meta.importedBy === SYNC_IMPORTER ? '，区级后台下发' : ''}`;
   return {
     loaded: true,
     source: meta.source,

@@ -5,7 +5,9 @@
  *  - `auth`      401: stop syncing until the device is enrolled again;
  *  - `request`   other 4xx: this request will never succeed as it is.
  */
+import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { deviceAuthorization, errorBodySchema, isRetryableStatus, SYNC_ERROR_MESSAGES } from '../../shared/sync';
+import { DEVICE_STATUS_HEADERS } from '../../shared/sync/device-status';
 import type { DeviceCredentials } from './types';
 
 export type FailureKind = 'offline' | 'transient' | 'auth' | 'request';
@@ -83,6 +85,8 @@ export function createBackofficeClient(options: BackofficeClientOptions) {
       text = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       if (options.signal.aborted) throw new BackofficeError('offline', '同步已停止');
+      const tls = tlsProblem(error);
+      if (tls) throw new BackofficeError('offline', tls, undefined, 'TLS_CERTIFICATE');
       throw new BackofficeError('offline', timeout.aborted ? TIMEOUT_MESSAGE : OFFLINE_MESSAGE, undefined, (error as Error)?.name);
     }
     const isJson = !(call.raw && response.ok) && (response.headers.get('content-type') ?? '').includes('json');
@@ -124,4 +128,94 @@ function toError(status: number, body: unknown): BackofficeError {
   else if (status === 401) kind = 'auth';
   else kind = 'request';
   return new BackofficeError(kind, message, status, code, details);
+}
+
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** A Chinese explanation when the failure is the back office's certificate, else null. */
+function tlsProblem(error: unknown): string | null {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
+    if (typeof e.code === 'string' && TLS_CODES.has(e.code)) {
+      return e.code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+        ? '区级后台的证书与其地址不符，已拒绝连接（请核对后台地址或证书）'
+        : e.code === 'CERT_HAS_EXPIRED' || e.code === 'CERT_NOT_YET_VALID'
+          ? '区级后台的证书不在有效期内，已拒绝连接（请核对本机时间或联系信息管理员更换证书）'
+          : `区级后台的证书不受信任，已拒绝连接（${e.code}；请检查配置项 backofficeCaFile 指向的根证书）`;
+    }
+  }
+  return null;
+}
+
+export interface SyncFetchOptions {
+  /** PEM of the CA(s) that signed the back office's certificate; only these are trusted for https. */
+  ca?: string | Uint8Array;
+  /** Headers added to every request (this window's version and backlog, for IT's overview). */
+  headers?: () => Record<string, string>;
+}
+
+/**
+ * The fetch the sync engine uses: adds the device-status headers and, with a CA, speaks https
+ * through node:https trusting that CA only (fetch itself cannot take a CA). Unknown
+ * certificates are refused.
+ */
+export function createSyncFetch(options: SyncFetchOptions = {}): typeof fetch {
+  const agent = options.ca ? new HttpsAgent({ ca: Buffer.from(options.ca), keepAlive: true, rejectUnauthorized: true }) : undefined;
+  const syncFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+    const headers = new Headers(init.headers);
+    for (const [name, value] of Object.entries(options.headers?.() ?? {})) headers.set(name, value);
+    if (!agent || url.protocol !== 'https:') return fetch(url, { ...init, headers });
+    return httpsFetch(url, { ...init, headers }, agent);
+  };
+  return syncFetch as typeof fetch;
+}
+
+function httpsFetch(url: URL, init: RequestInit & { headers: Headers }, agent: HttpsAgent): Promise<Response> {
+  const method = init.method ?? 'GET';
+  const body = init.body as string | Uint8Array | undefined | null;
+  const headers = Object.fromEntries(init.headers.entries());
+  if (body != null) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+  return new Promise<Response>((resolve, reject) => {
+    const req = httpsRequest(url, { method, headers, agent, signal: init.signal ?? undefined }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('aborted', () => reject(new Error('response aborted')));
+      res.on('end', () => {
+        const status = res.statusCode ?? 500;
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
+          else if (value !== undefined) responseHeaders.set(name, value);
+        }
+        const nullBody = method === 'HEAD' || status === 204 || status === 304;
+        resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, headers: responseHeaders }));
+      });
+    });
+    req.on('error', reject);
+    if (body != null) req.end(body);
+    else req.end();
+  });
+}
+
+/** The device-status headers for a status snapshot (see shared/sync/device-status.ts). */
+export function deviceStatusHeaders(s: { appVersion: string; backlog: number; oldestPendingAt: string | null; dead?: number }, now: Date): Record<string, string> {
+  const age = s.oldestPendingAt ? Math.max(0, Math.round((now.getTime() - Date.parse(s.oldestPendingAt)) / 1000)) : 0;
+  return {
+    [DEVICE_STATUS_HEADERS.appVersion]: s.appVersion,
+    [DEVICE_STATUS_HEADERS.backlog]: String(s.backlog),
+    [DEVICE_STATUS_HEADERS.backlogAge]: String(Number.isFinite(age) ? age : 0),
+    ...(s.dead !== undefined ? { [DEVICE_STATUS_HEADERS.dead]: String(s.dead) } : {}),
+  };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { decodePDFRawStream, PDFArray, PDFDocument, type PDFRawStream } from 'pdf-lib';
+import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import {
@@ -151,12 +151,8 @@ describe.each(testBackends())('parallel approval ($name)', ({ postgresUrl }) => 
     expect(pdf.getPageCount()).toBe(1);
     expect(pdf.getTitle()).toContain(kase.itemName);
     expect(pdf.getTitle()).toContain(kase.caseNo);
-    // The page itself names the case number (pdf-lib writes text as hex strings in a flate stream).
-    const contents = pdf.getPage(0).node.Contents();
-    const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => pdf.context.lookup(ref)) : [contents];
-    const pageText = streams.map((s) => Buffer.from(decodePDFRawStream(s as PDFRawStream).decode()).toString('latin1')).join('');
-    expect(pageText.toUpperCase()).toContain(Buffer.from(kase.caseNo).toString('hex').toUpperCase());
-    expect(pageText.toUpperCase()).toContain(Buffer.from(kase.itemCode).toString('hex').toUpperCase());
+    // The page text (Chinese font, glyph ids) is checked with pdftotext in backoffice-certificate.test.ts.
+    expect(pdf.getSubject()).toContain(kase.caseNo);
 
     const again = await scjg.decide(taskOf('SCJG'), { decision: 'refuse', reason: '改主意了' });
     expect(again.status).toBe(409);

@@ -7,11 +7,22 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { loadSession, ReviewClient, type Session } from './api';
 import { departmentName } from './names';
 import { CasePage } from './pages/CasePage';
+import { DevicesPage } from './pages/DevicesPage';
 import { QueuePage } from './pages/QueuePage';
 import { SignInPage } from './pages/SignInPage';
 
 function caseIdFromHash(): string | undefined {
   return /^#\/cases\/([0-9A-Za-z]+)$/.exec(window.location.hash)?.[1];
+}
+
+function useHashDevices(): boolean {
+  const [on, setOn] = useState(() => window.location.hash === '#/devices');
+  useEffect(() => {
+    const onChange = () => setOn(window.location.hash === '#/devices');
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return on;
 }
 
 function useHashCase(): [string | undefined, (caseId?: string) => void] {
@@ -32,6 +43,7 @@ export function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
   const [notice, setNotice] = useState<string>();
   const [caseId, openCase] = useHashCase();
+  const devices = useHashDevices();
   const [lastCaseId, setLastCaseId] = useState<string>();
 
   const signedOut = useCallback((why: string) => {
@@ -69,6 +81,11 @@ export function App() {
           后台审批
         </Typography.Text>
         <Space>
+          {reviewer.itAdmin && (
+            <Button size="small" onClick={() => (window.location.hash = '#/devices')} data-testid="open-devices">
+              窗口状态
+            </Button>
+          )}
           <Typography.Text className="shell-user" data-testid="reviewer">
             {departmentName(reviewer.department)} · {reviewer.displayName}
           </Typography.Text>
@@ -86,7 +103,9 @@ export function App() {
         </Space>
       </Layout.Header>
       <Layout.Content className="shell-content">
-        {caseId ? (
+        {devices && reviewer.itAdmin ? (
+          <DevicesPage client={client} onBack={backToQueue} />
+        ) : caseId ? (
           <CasePage key={caseId} client={client} caseId={caseId} onBack={backToQueue} onDecided={decided} />
         ) : (
           <QueuePage

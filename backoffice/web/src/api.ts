@@ -6,6 +6,7 @@
 import type {
   DecisionRequest,
   DecisionResponse,
+  DeviceOverviewResponse,
   QueueItem,
   ReviewCaseResponse,
   ReviewerLoginResponse,
@@ -134,6 +135,11 @@ export class ReviewClient {
       body: JSON.stringify(decision),
     });
     return response.json() as Promise<DecisionResponse>;
+  }
+
+  /** IT's overview of every window (itAdmin reviewers only). */
+  async devices(): Promise<DeviceOverviewResponse> {
+    return (await this.request(SYNC_ROUTES.adminDevices)).json() as Promise<DeviceOverviewResponse>;
   }
 
   async logout(): Promise<void> {
