@@ -29,6 +29,10 @@ export function appRoot(): string {
 }
 
 export function appPath(...parts: string[]): string {
+  // Packaged app: electron-builder's extraResources (catalogue, calendar, migrations) sit in
+  // process.resourcesPath, outside app.asar.
+  const resources = (process as { resourcesPath?: string }).resourcesPath;
+  if (resources && parts.length > 0 && existsSync(join(resources, ...parts))) return join(resources, ...parts);
   return join(appRoot(), ...parts);
 }
 

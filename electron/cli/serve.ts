@@ -1,11 +1,16 @@
 /** `onewindow serve`: browser mode on 127.0.0.1; prints the URL (with its launch token). */
+import { join } from 'node:path';
 import { startBrowserMode } from '../browser-mode/server';
+import { loadConfig } from '../config';
+import { createLogger } from '../logging';
 import { createWorkstation } from '../workstation';
 import { parseCommand, type CliIo } from './args';
 
 export async function runServe(argv: string[], io: CliIo): Promise<number> {
   const cmd = parseCommand(argv);
-  const ws = await createWorkstation({ transport: 'browser', config: cmd.config, sync: true });
+  // JSON-lines logs without personal data in <dataDir>/logs, echoed (redacted) to stderr.
+  const logger = createLogger({ dir: join(loadConfig(cmd.config).values.dataDir, 'logs'), echo: (l) => process.stderr.write(l + '\n') });
+  const ws = await createWorkstation({ transport: 'browser', config: cmd.config, sync: true, log: logger.log });
   const cfg = ws.config();
   let server;
   try {
