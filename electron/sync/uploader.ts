@@ -90,6 +90,11 @@ export function createUploader(client: BackofficeClient, blobs: BlobSource, opti
           }
           continue;
         }
+        if (error.status === 409 && error.code === 'UPLOAD_TOTAL_MISMATCH' && offset !== 0 && restarts < 2) {
+          restarts++; // a partial with another length is not ours to resume: the server replaces it from 0
+          offset = 0;
+          continue;
+        }
         if (error.status === 422 && error.code === 'BLOB_HASH_MISMATCH' && restarts < 2) {
           restarts++; // damaged on the way: the server dropped the partial, start over
           offset = 0;
