@@ -55,6 +55,8 @@ export const cases = sqliteTable(
     createdBy: text('created_by').notNull(),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
+    /** When the clerk opened the item (its draft's creation), for the dashboard's handling time; null without a draft. */
+    startedAt: text('started_at'),
   },
   (t) => [
     index('cases_created_at').on(t.createdAt),
@@ -62,6 +64,10 @@ export const cases = sqliteTable(
     // The case list filters by status and shows the newest first.
     index('cases_status_created_at').on(t.status, t.createdAt),
     index('cases_applicant_id_no').on(t.applicantIdNo),
+    // The center dashboard (electron/dashboard): intake and handling time read only this index
+    // over a created_at range; due-soon/overdue counts read open statuses by promised date.
+    index('cases_dashboard_intake').on(t.createdAt, t.windowNo, t.itemCode, t.itemName, t.status, t.startedAt),
+    index('cases_status_promised_date').on(t.status, t.promisedDate),
   ],
 );
 
@@ -77,7 +83,12 @@ export const caseEvents = sqliteTable(
     fromStatus: text('from_status'),
     toStatus: text('to_status'),
     actor: text('actor').notNull(),
+    /** The actor's role ('clerk', 'supervisor', 'system'); null on entries written before it was kept. */
+    actorRole: text('actor_role'),
     device: text('device').notNull(),
+    /** Where: the center and window the entry was written at (null on older entries). */
+    centerCode: text('center_code'),
+    windowNo: text('window_no'),
     at: text('at').notNull(),
     detail: text('detail').notNull().default('{}'),
   },

@@ -15,6 +15,10 @@ import { createFavourites } from './catalog/favourites';
 import { loadWorkingCalendar } from './calendar';
 import { createCasesService, type CasesService } from './cases';
 import { createCaseDocuments } from './cases/documents';
+import { createLifecycleHandlers, type PrintDocumentHook } from './cases/handlers';
+import { createLifecycleService } from './cases/lifecycle';
+import { createApplicantDisplay, moveDraftSignatures, removeDraftSignatures, type ApplicantDisplay } from './applicant-display';
+import { createDashboardService } from './dashboard';
 import { createDraftsService, type DraftsService } from './drafts';
 import { createMaterialsService, type MaterialsService } from './materials';
 import { createMaterialsHandlers } from './materials/handlers';
@@ -23,10 +27,17 @@ import { createIdentityService, supervisorVerifierFromAuth, type IdentityService
 import { createIdentityHandlers } from './identity/handlers';
 import { creditCommitmentProblems } from './identity/credit-rules';
 import { startSyncRuntime, type SyncRuntime } from './sync/runtime';
+import { installedCatalogDir } from './sync/apply-publications';
+import { createSupplementsService } from './sync/supplements';
 import { CONFIG_KEYS, ConfigError, loadConfig, parseSetting, type ConfigInputs, type LoadedConfig } from './config';
 import { readSettings, writeSetting } from './config/settings-store';
+import { provisionFirstAdmin } from './config/first-admin';
 import { openDatabase, type OpenedDatabase } from './database';
+import { createWorkstationKeys, defaultKeyStore, type KeyStore } from './keys';
+import { identityKeySource } from './identity/keys';
 import { createDispatcher, type Dispatch, type Handlers } from './api/dispatcher';
+import { createRetentionService, type RetentionService } from './retention';
+import { revealCaseField } from './retention/pii';
 import { appVersion } from './paths';
 
 export interface WorkstationOptions {
@@ -40,11 +51,21 @@ export interface WorkstationOptions {
   log?: (line: string) => void;
   /** Create the first admin on an empty database (default true; IT commands pass false). */
   createFirstAdmin?: boolean;
+  /** The shell's printer for stored case documents ('documents.print'); absent in browser mode, where the page prints. */
+  printDocument?: PrintDocumentHook;
   /**
    * Sync with the back office (default false: IT commands and unit tests do not). With the
    * training configuration's "embedded" URL this also starts the embedded back office.
    */
   sync?: boolean;
+  /**
+   * Where the data keys live, given the data folder. Default: key files in `<dataDir>/keys/`
+   * (browser mode, CLI; documented as weaker). The Electron shell passes OS-sealed keys
+   * (electron/shell/keys.ts).
+   */
+  keyStore?: (dataDir: string) => KeyStore;
+  /** Electron: opens the applicant window paired with this session (electron/shell/applicant-window.ts). */
+  openApplicantScreen?: (sessionId: string) => boolean;
 }
 
 export type EventListener = (event: CoreEvent, sessionId?: string) => void;
@@ -58,6 +79,8 @@ export interface Workstation {
   drafts: DraftsService;
   materials: MaterialsService;
   identity: IdentityService;
+  applicantDisplay: ApplicantDisplay;
+  retention: RetentionService;
   catalog: Catalog;
   audit: AuditLog;
   database: OpenedDatabase;
@@ -71,12 +94,27 @@ export interface Workstation {
 
 const DEVICE_PREFIX = 'ws';
 
+/** The catalogue version last pulled from the back office (data folder), else the shipped one. */
+function openCatalog(catalogDir: string | undefined, dataDir: string, log: (line: string) => void): Catalog {
+  const pulled = catalogDir ? null : installedCatalogDir(dataDir);
+  if (pulled) {
+    try {
+      return createCatalog({ dir: pulled });
+    } catch (err) {
+      log(`[catalog] 已下发的事项目录无法加载，改用程序自带目录：${(err as Error).message}`);
+    }
+  }
+  return createCatalog({ dir: catalogDir });
+}
+
 export async function createWorkstation(options: WorkstationOptions): Promise<Workstation> {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   // Config without the settings layer first: it says where the data folder is.
   const base = loadConfig(options.config);
-  const database = openDatabase(join(base.values.dataDir, 'onewindow.db'));
+  const keyStore = (options.keyStore ?? defaultKeyStore)(base.values.dataDir);
+  const dataKeys = createWorkstationKeys(keyStore);
+  const database = openDatabase(join(base.values.dataDir, 'onewindow.db'), { keys: dataKeys });
   let config: LoadedConfig;
   try {
     config = loadConfig({ ...options.config, settings: readSettings(database.db) });
@@ -101,7 +139,7 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     }),
     onIdleLock: (sessionId) => emit({ type: 'session.locked', reason: 'idle' }, sessionId),
   });
-  const catalog = createCatalog({ dir: options.catalogDir });
+  const catalog = openCatalog(options.catalogDir, base.values.dataDir, log);
   for (const p of catalog.problems) {
     log(`[catalog] ${p.file}${p.itemCode ? ` ${p.itemCode}` : ''}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
   }
@@ -113,18 +151,23 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
   } catch (err) {
     log(`[calendar] ${(err as Error).message}`);
   }
-  const materials = createMaterialsService({ db: database.db, dataDir: base.values.dataDir, now, onChange: () => undefined });
+  const materials = createMaterialsService({ db: database.db, dataDir: base.values.dataDir, now, onChange: () => undefined, keys: dataKeys });
   const favourites = createFavourites(database.db);
-  const drafts = createDraftsService({ db: database.db, catalog, now, onDiscard: (draftId) => materials.removeDraftPages(draftId) });
+  const drafts = createDraftsService({ db: database.db, catalog, now, onDiscard: (draftId) => {
+    materials.removeDraftPages(draftId);
+    removeDraftSignatures(database.db, draftId);
+  } });
   // The face worker starts on the first check and keeps its models warm after that.
   const faceService = createFaceService();
   const identity = createIdentityService({
+    keys: identityKeySource(keyStore),
     db: database.db,
     dataDir: base.values.dataDir,
     faceService,
     audit,
     now,
     verifySupervisor: supervisorVerifierFromAuth(auth),
+    retentionDays: config.values.faceRetentionDays,
     trainingEnabled: () => config.values.mode === 'training',
   });
   const cases = createCasesService({
@@ -142,7 +185,10 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
         return creditCommitmentProblems(item.materials, states, [{ standing: result.standing, category: result.category, subject: applicant.idType === 'uscc' ? '申请单位' : '申请人' }]);
       },
     },
-    attachDraftPages: (tx, draftId, caseId) => void materials.attachDraftToCase(tx, draftId, caseId),
+    attachDraftPages: (tx, draftId, caseId) => {
+      materials.attachDraftToCase(tx, draftId, caseId);
+      moveDraftSignatures(tx, draftId, caseId);
+    },
     centerName: () => config.values.centerName,
     db: database.db,
     audit,
@@ -162,7 +208,88 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     },
   });
 
-  const documents = createCaseDocuments({ cases, catalog, office: () => ({ centerName: config.values.centerName, windowNo: config.values.windowNo }) });
+  // Reads `sync` and `calendar` lazily: sync starts below, and a calendar may be missing.
+  const dashboard = createDashboardService({
+    db: database.db,
+    sqlite: database.sqlite,
+    now,
+    calendar: () => calendar,
+    sync: () => {
+      const st = sync?.engine.status();
+      return { enabled: !!sync, online: st?.online ?? false, lastSuccessAt: st?.lastSuccessAt ?? null };
+    },
+  });
+
+  // The citizen-facing screen, per session: one case at a time, emptied on sign-out and idle lock.
+  const applicantDisplay = createApplicantDisplay({
+    db: database.db,
+    audit,
+    drafts,
+    cases,
+    catalog,
+    now,
+    station: () => ({ windowNo: config.values.windowNo, device: device() }),
+    addWorkingDays: (today, days) => {
+      try {
+        return calendar ? calendar.addWorkingDays(today, days) : null;
+      } catch {
+        return null;
+      }
+    },
+    emit: (event, sessionId) => emit(event, sessionId),
+    caseChanged: (caseId) => emit({ type: 'case.changed', caseId }),
+    ...(options.openApplicantScreen ? { openScreen: options.openApplicantScreen } : {}),
+  });
+  listeners.add((event, sessionId) => applicantDisplay.onCoreEvent(event, sessionId));
+
+  // 补正 to-dos: the new pages go back through the outbox; the case returns to review.
+  const supplements = createSupplementsService({
+    db: database.db,
+    audit,
+    now,
+    station: () => ({ centerCode: config.values.centerCode, windowNo: config.values.windowNo, device: device() }),
+    departmentName: (code) => catalog.departmentName(code),
+    onChange: (caseId) => {
+      emit({ type: 'case.changed', caseId });
+      sync?.engine.poke();
+    },
+  });
+
+  const documents = createCaseDocuments({
+    db: database.db,
+    audit,
+    cases,
+    catalog,
+    now,
+    office: () => ({ centerName: config.values.centerName, windowNo: config.values.windowNo }),
+    addWorkingDays: (today, days) => {
+      try {
+        return calendar ? calendar.addWorkingDays(today, days) : null;
+      } catch {
+        return null;
+      }
+    },
+  });
+  const lifecycle = createLifecycleService({
+    db: database.db,
+    audit,
+    cases,
+    drafts,
+    catalog,
+    documents,
+    now,
+    station: () => ({ centerCode: config.values.centerCode, windowNo: config.values.windowNo, device: device() }),
+    centerName: () => config.values.centerName,
+    requireVerified: (checkId, idNumber) => {
+      identity.requireVerified(checkId, idNumber);
+      return { ...identity.syncRecord(checkId) };
+    },
+    attachDraftPages: (tx, draftId, caseId) => void materials.attachDraftToCase(tx, draftId, caseId),
+    onChange: (caseId) => {
+      emit({ type: 'case.changed', caseId });
+      sync?.engine.poke();
+    },
+  });
 
   let sync: SyncRuntime | undefined;
   if (options.sync) {
@@ -170,9 +297,15 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     // exist, then stored files nothing references any more (older than a day: never a page in flight).
     materials.removeAbandonedDraftPages();
     void materials.collectGarbage().catch((err: unknown) => log(`[materials] 清理未引用文件失败：${(err as Error).message}`));
+    // Files of an earlier version were stored unencrypted: seal them once (a marker skips this afterwards).
+    void materials.blobs.reseal({ onlyIfNeeded: true }).catch((err: unknown) => log(`[materials] 加密旧材料文件失败：${(err as Error).message}`));
     try {
       sync = await startSyncRuntime({
         backofficeUrl: config.values.backofficeUrl,
+        enrolmentCode: config.values.enrolmentCode,
+        ...(config.values.backofficeCaFile ? { caFile: config.values.backofficeCaFile } : {}),
+        appVersion: appVersion(),
+        importRestrictedList: (text) => void identity.importRestrictedList(text, { username: 'backoffice-sync', role: 'system' }),
         dataDir: base.values.dataDir,
         centerCode: config.values.centerCode,
         windowNo: config.values.windowNo,
@@ -183,8 +316,14 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
         now,
         log,
         onEvent: (e) => {
-          if (e.type === 'case.changed') emit({ type: 'case.changed', caseId: e.caseId });
-          else if (e.type === 'sync.status') emit({ type: 'sync.status', online: e.status.online, backlog: e.status.backlog, dead: e.status.dead });
+          if (e.type === 'case.changed') {
+            emit({ type: 'case.changed', caseId: e.caseId });
+            // A 补正 request gets its 补正材料通知书 as it arrives, not only when the clerk opens the case.
+            void documents
+              .ensure(e.caseId, { name: 'system', role: 'system' }, ['supplement-notice'])
+              .then((n) => n > 0 && emit({ type: 'case.changed', caseId: e.caseId }))
+              .catch((err: unknown) => log(`[documents] ${e.caseId}: ${(err as Error).message}`));
+          } else if (e.type === 'sync.status') emit({ type: 'sync.status', online: e.status.online, backlog: e.status.backlog, dead: e.status.dead });
         },
       });
     } catch (err) {
@@ -193,6 +332,19 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     }
   }
 
+  // PII retention: face images and closed cases' personal data past policy; at start and daily when running.
+  const retention = createRetentionService({
+    db: database.db,
+    dataDir: base.values.dataDir,
+    audit,
+    now,
+    log,
+    policy: () => ({ faceRetentionDays: config.values.faceRetentionDays, closedCaseRetentionDays: config.values.closedCaseRetentionDays }),
+  });
+  const stopRetention = options.sync ? retention.schedule() : undefined;
+
+  // A first admin named in the system config file (unattended set-up) comes before the printed one.
+  if (options.createFirstAdmin !== false) provisionFirstAdmin({ db: database.db, audit, values: config.values, now });
   const first = options.createFirstAdmin === false ? { created: false as const } : auth.ensureFirstAdmin();
 
   const sessionInfo = (s: Session): SessionInfo => ({
@@ -214,7 +366,8 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
         key,
         label: spec.label,
         description: spec.description,
-        value: config.values[key] as string | number | boolean,
+        // Secrets (enrolment code, first admin's password) are never shown, only whether they are set.
+        value: 'secret' in spec && spec.secret ? (config.values[key] ? '（已设置）' : '') : (config.values[key] as string | number | boolean),
         source,
         editable: spec.adminEditable && (source === 'settings' || source === 'default'),
       };
@@ -281,7 +434,7 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     'cases.list': (input) => cases.list(input),
     'cases.get': (input) => cases.get(input.id),
     'cases.exportCsv': (input, ctx) => cases.exportCsv(input, actorOf(ctx.session)),
-    'documents.receipt': (input, ctx) => documents.receipt(input.caseId, ctx.session!.displayName),
+    'documents.receipt': (input, ctx) => documents.receipt(input.caseId, actorOf(ctx.session)),
     'documents.oneTimeNotice': (input, ctx) => documents.oneTimeNotice(cases.oneTimeNotice(input, actorOf(ctx.session)), ctx.session!.displayName),
     'cases.oneTimeNotice': (input, ctx) => cases.oneTimeNotice(input, actorOf(ctx.session)),
     'applicants.lookup': (input, ctx) => cases.lookupApplicant(input, actorOf(ctx.session)),
@@ -317,8 +470,11 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
       config = loadConfig({ ...options.config, settings: readSettings(database.db) });
       return settingsView();
     },
+    ...createLifecycleHandlers({ lifecycle, documents, audit, actor: (ctx) => actorOf(ctx.session), printDocument: () => options.printDocument }),
     ...createIdentityHandlers({ service: identity, actor: (ctx) => actorOf(ctx.session) }),
+    ...applicantDisplay.handlers,
     ...createMaterialsHandlers({ service: materials, actor: (ctx) => actorOf(ctx.session), audit: (e) => audit.append(e) }),
+    'dashboard.summary': (input) => dashboard.summary(input),
     'sync.status': () => {
       const st = sync?.engine.status();
       return {
@@ -335,11 +491,16 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     },
     'sync.deadLetters': () =>
       (sync?.engine.exportDead() ?? []).map((d) => ({ outboxId: d.id, caseId: d.caseId, caseNo: d.caseNo, kind: d.kind, reason: d.lastError ?? '', attempts: d.attempts, createdAt: d.createdAt })),
+    'supplements.list': () => ({ todos: supplements.list() }),
+    'supplements.get': (input) => supplements.get(input.caseId),
+    'supplements.submit': (input, ctx) => supplements.submit(input.caseId, { note: input.note }, actorOf(ctx.session)),
     'sync.retryDead': (input) => {
       if (!sync) throw new ContractError('CONFLICT', '同步未启动');
       sync.engine.retryDead(input.outboxId);
       return { queued: true };
     },
+    'pii.reveal': (input, ctx) => revealCaseField({ db: database.db, audit }, input, actorOf(ctx.session)),
+    'retention.run': (input, ctx) => retention.run({ dryRun: input.dryRun, by: actorOf(ctx.session) }),
     'users.list': () => auth.listUsers(),
     'users.add': (input, ctx) => auth.addUser(input, actorOf(ctx.session)),
     'users.resetPassword': (input, ctx) => auth.resetPassword(input.username, actorOf(ctx.session)),
@@ -350,6 +511,7 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     },
   };
 
+  applicantDisplay.wrapHandlers(handlers);
   const dispatch = createDispatcher(handlers, auth, (err, channel) => {
     log(`[core] internal error on ${channel}: ${(err as Error)?.stack ?? String(err)}`);
   });
@@ -366,6 +528,8 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     drafts,
     materials,
     identity,
+    applicantDisplay,
+    retention,
     catalog,
     audit,
     database,
@@ -373,6 +537,7 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     ...(sync ? { sync } : {}),
     async close() {
       listeners.clear();
+      stopRetention?.();
       if (sync) await sync.stop();
       void materials.close();
       identity.close();

@@ -6,6 +6,7 @@
 import {
   bigint,
   bigserial,
+  boolean,
   index,
   integer,
   jsonb,
@@ -40,6 +41,12 @@ export const devices = pgTable('devices', {
   enrolledAt: ts('enrolled_at').notNull(),
   lastSeenAt: ts('last_seen_at'),
   revokedAt: ts('revoked_at'),
+  /** What the workstation last reported in its status headers (shared/sync/device-status.ts). */
+  appVersion: text('app_version'),
+  backlog: integer('backlog'),
+  oldestPendingAt: ts('oldest_pending_at'),
+  deadLetters: integer('dead_letters'),
+  statusAt: ts('status_at'),
 });
 
 /** Every final push result, per device, forever: the idempotency memory. */
@@ -111,6 +118,8 @@ export const cases = pgTable(
     /** Current materials (supplements replace by materialId). */
     materials: jsonb('materials').notNull(),
     approval: jsonb('approval').notNull(),
+    /** 人证核验 result as the window sent it (decision, distance, model, hashes): never images. */
+    identityCheck: jsonb('identity_check'),
     status: text('status').notNull(),
     receivedAt: ts('received_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
@@ -186,6 +195,10 @@ export const certificates = pgTable('certificates', {
     .notNull()
     .references(() => blobs.sha256),
   issuedAt: ts('issued_at').notNull(),
+  /** Random code in the certificate's QR link (GET /verify/<code>); not guessable from the number. */
+  verifyCode: text('verify_code').unique(),
+  /** Last day of validity (Beijing date); null = 长期有效. */
+  validUntil: text('valid_until'),
 });
 
 export const reviewers = pgTable('reviewers', {
@@ -199,6 +212,8 @@ export const reviewers = pgTable('reviewers', {
   disabledAt: ts('disabled_at'),
   failedLogins: integer('failed_logins').notNull().default(0),
   lockedUntil: ts('locked_until'),
+  /** May see IT's pages (window status) besides the department's queue. */
+  itAdmin: boolean('it_admin').notNull().default(false),
 });
 
 export const reviewerSessions = pgTable(
@@ -257,6 +272,42 @@ export const deviceAuditEntries = pgTable(
     caseId: text('case_id'),
     detail: jsonb('detail'),
     receivedAt: ts('received_at').notNull(),
+    /** The workstation's hash chain: entry number and hashes (null for entries sent without them). */
+    seq: bigint('seq', { mode: 'number' }),
+    role: text('role'),
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
-  (t) => [primaryKey({ columns: [t.deviceId, t.entryId] }), index('device_audit_case_idx').on(t.caseId)],
+  (t) => [
+    primaryKey({ columns: [t.deviceId, t.entryId] }),
+    index('device_audit_case_idx').on(t.caseId),
+    index('device_audit_seq_idx').on(t.deviceId, t.seq),
+  ],
+);
+
+/** The highest audit chain head each device has shown (witnessed with its pushes); never lowered. */
+export const deviceAuditHeads = pgTable('device_audit_heads', {
+  deviceId: text('device_id')
+    .primaryKey()
+    .references(() => devices.id),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  hash: text('hash').notNull(),
+  witnessedAt: ts('witnessed_at').notNull(),
+});
+
+/** Evidence of a tampered audit trail at a window: a head going backwards, a rewritten entry. */
+export const deviceAuditFlags = pgTable(
+  'device_audit_flags',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    deviceId: text('device_id')
+      .notNull()
+      .references(() => devices.id),
+    code: text('code').notNull(),
+    reason: text('reason').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    detail: jsonb('detail').notNull(),
+    at: ts('at').notNull(),
+  },
+  (t) => [index('device_audit_flags_device_idx').on(t.deviceId, t.at)],
 );

@@ -4,18 +4,21 @@ import {
   enrolRequestSchema,
   MAX_CHANGES_PER_PAGE,
   MAX_MUTATIONS_PER_PUSH,
+  SYNC_ROUTES,
   SYNC_PROTOCOL_VERSION,
   type BackofficeInfo,
 } from '../../shared/sync';
 import type { BackofficeContext } from '../context';
 import { ping } from '../db/connect';
 import { ApiError, parseRequest } from '../http/errors';
-import { enrolDevice } from './service';
+import { authenticateReviewer } from '../review/accounts';
+import { deviceOverview, enrolDevice } from './service';
 
 export async function publicRoutes(app: FastifyInstance, ctx: BackofficeContext): Promise<void> {
   app.post('/v1/devices/enrol', async (request, reply) => {
     const body = parseRequest(enrolRequestSchema, request.body);
-    return reply.status(201).send(await enrolDevice(ctx, body));
+    const caseNumbers = (request.query as Record<string, unknown>)?.caseNumbers === '1';
+    return reply.status(201).send(await enrolDevice(ctx, body, { caseNumbers }));
   });
 
   app.get('/v1/info', async (): Promise<BackofficeInfo> => ({
@@ -38,5 +41,15 @@ export async function publicRoutes(app: FastifyInstance, ctx: BackofficeContext)
       throw new ApiError(503, 'UNAVAILABLE');
     }
     return { ok: true };
+  });
+}
+
+/** IT's overview of the windows (the reviewers' web UI page 窗口状态); reviewers marked itAdmin only. */
+export async function deviceAdminRoutes(app: FastifyInstance, ctx: BackofficeContext): Promise<void> {
+  app.get(SYNC_ROUTES.adminDevices, async (request, reply) => {
+    const reviewer = await authenticateReviewer(ctx, request.headers.authorization);
+    if (!reviewer.itAdmin) throw new ApiError(403, 'FORBIDDEN', '仅信息管理员可查看窗口状态');
+    reply.header('cache-control', 'no-store');
+    return deviceOverview(ctx);
   });
 }

@@ -10,9 +10,14 @@ import { ContractError } from '../../shared/contract/errors';
 import { ROLES, type Role } from '../../shared/auth/roles';
 import { createWorkstation } from '../workstation';
 import { runAuditCommand } from '../audit/cli';
+import { runKeysCommand } from '../keys/cli';
+import { runPurgeCommand } from '../retention/cli';
 import { runCalendarCommand } from '../calendar/cli';
 import { runCatalogCommand } from '../catalog/cli';
 import { runDoctor } from './doctor';
+import { runDiagnosticsCommand } from './diagnostics';
+import { runHashPasswordCommand } from './hash-password';
+import { runBackupCommand, runRestoreCommand } from '../backup/cli';
 import { runServe } from './serve';
 import { runValidateCommand } from './validate';
 import { runFaceCompareCommand } from '../identity/face/cli';
@@ -24,13 +29,18 @@ const USAGE = `用法：onewindow <命令> [参数] [--json]
   user add <用户名> --role <clerk|supervisor|admin> [--name 显示名]
   user reset-password <用户名>            生成一次性密码（首次登录须修改）
   user lock <用户名> | user unlock <用户名>
-  doctor                                  检查配置、数据库完整性和版本
+  doctor [--json]                         自检：配置、数据库完整性与待执行迁移、磁盘、区级后台与时钟、目录与日历版本、同步积压、密钥权限
+  diagnostics export <文件.tar.gz>         导出不含个人信息的诊断包（自检结果、配置、版本、同步状态、近期日志）
+  backup <目录> | restore <目录> [--force]  备份本机数据（数据库在线备份、材料文件按校验值核对）/ 从备份恢复（须先关闭工作台）
+  hash-password                           从标准输入读取密码，输出 firstAdminPasswordHash 用的哈希
   catalog list | search <关键词> | check <文件或目录>
   validate <id-card|uscc|mobile> [值]     校验证件号码（不给值时逐行读取标准输入）
   calendar add-working-days <YYYY-MM-DD> <n>  计算 n 个工作日后的日期
   face compare <图片A> <图片B> [--json]   人像比对（离线模型）
   identity import-restricted-list <文件> | identity restricted-list status | identity purge-face-images
   audit verify [--json]                   核对审计日志哈希链，指出第一条被改动的记录
+  keys status | keys rotate [--json]      查看数据密钥的保存方式 / 轮换数据库与材料文件的加密密钥（须先关闭工作台）
+  purge [--dry-run] [--json]              按保存期限清理人脸图像和办结办件的个人信息（--dry-run 只统计）
   backoffice serve [--port N] [--data 目录]  启动区级后台（DATABASE_URL 指向 PostgreSQL 时使用该库）
   backoffice admin <enrol-code|add-reviewer|revoke-device|list-devices|purge-uploads> …  后台管理
 配置参数（所有命令可用）：${Object.keys(CONFIG_KEYS).map(flagName).join(' ')} --config <系统配置文件>`;
@@ -78,10 +88,16 @@ const COMMANDS: Record<string, CommandRunner> = {
   serve: runServe,
   user: runUser,
   doctor: runDoctor,
+  diagnostics: runDiagnosticsCommand,
+  backup: runBackupCommand,
+  restore: runRestoreCommand,
+  'hash-password': (argv, io) => runHashPasswordCommand(argv, io),
   catalog: runCatalogCommand,
   validate: runValidateCommand,
   calendar: runCalendarCommand,
   audit: runAuditCommand,
+  keys: runKeysCommand,
+  purge: runPurgeCommand,
   face: (argv, io) => runFaceCompareCommand(argv, io),
   identity: (argv, io) => runIdentityCommand(argv, io),
   backoffice: (argv, io) => {

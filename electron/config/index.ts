@@ -19,6 +19,8 @@ interface KeySpec<T> {
   default: () => T;
   /** Admins may change it on the settings page (stored in the local database). */
   adminEditable: boolean;
+  /** Never shown on the settings page, in doctor output or in diagnostics bundles. */
+  secret?: boolean;
 }
 
 function key<T>(spec: KeySpec<T>): KeySpec<T> {
@@ -74,6 +76,13 @@ export const CONFIG_KEYS = {
     default: () => 'embedded',
     adminEditable: false,
   }),
+  backofficeCaFile: key({
+    label: '区级后台根证书',
+    description: 'PEM 格式的根证书文件路径：与区级后台的 https 连接只信任该证书签发的服务器证书；留空则使用系统证书',
+    schema: z.string().max(1000, '路径过长'),
+    default: () => '',
+    adminEditable: false,
+  }),
   dataDir: key({
     label: '数据目录',
     description: '本地数据库和材料文件的存放目录',
@@ -101,6 +110,58 @@ export const CONFIG_KEYS = {
     schema: intFromString(1, 1440),
     default: () => 15,
     adminEditable: true,
+  }),
+  faceRetentionDays: key({
+    label: '人脸图像保存期限（天）',
+    description: '人证核验的人脸图像加密保存的天数，到期自动删除（保留比对结果和校验值）',
+    schema: intFromString(1, 365),
+    default: () => 30,
+    adminEditable: true,
+  }),
+  closedCaseRetentionDays: key({
+    label: '办结办件个人信息保存期限（天）',
+    description: '办结（已领取、已送达、已撤回、不予受理、不予许可）超过该天数后删除办件中的个人信息，保留办件编号、状态、校验值和审计记录',
+    schema: intFromString(180, 3650),
+    default: () => 1095,
+    adminEditable: false,
+  }),
+  updateUrl: key({
+    label: '更新服务器地址',
+    description: '区级内网上发布 OneWindow 更新的地址（generic 方式，含 latest.yml）；留空表示不自动更新',
+    schema: z.union([z.literal(''), z.url({ protocol: /^https?$/, error: '应为 http(s) 地址或留空' })]),
+    default: () => '',
+    adminEditable: false,
+  }),
+  enrolmentCode: key({
+    label: '设备注册码',
+    description: '区级后台签发的一次性注册码；首次启动时用它向区级后台注册本机，注册成功后不再使用',
+    schema: z.string().trim().max(64, '不能超过 64 个字符'),
+    default: () => '',
+    adminEditable: false,
+    secret: true,
+  }),
+  firstAdminUsername: key({
+    label: '首个管理员用户名',
+    description: '本地尚无账户时按此创建首个管理员（配合 firstAdminPassword 或 firstAdminPasswordHash）',
+    schema: z.union([z.literal(''), z.string().regex(/^[a-z][a-z0-9_.-]{2,31}$/, '应为 3–32 位小写字母、数字、点、下划线或连字符，以字母开头')]),
+    default: () => '',
+    adminEditable: false,
+  }),
+  firstAdminPassword: key({
+    label: '首个管理员一次性密码',
+    description: '首个管理员的一次性密码，首次登录须修改；建议改用 firstAdminPasswordHash',
+    schema: z.union([z.literal(''), z.string().min(8, '至少 8 个字符').max(128, '不能超过 128 个字符')]),
+    default: () => '',
+    adminEditable: false,
+    secret: true,
+  }),
+  firstAdminPasswordHash: key({
+    label: '首个管理员密码哈希',
+    description: 'scrypt 密码哈希（用 onewindow hash-password 生成），首个管理员以此密码登录，无须首次修改',
+    schema: z.union([z.literal(''), z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, '应为 scrypt$N$r$p$盐$哈希 格式')]),
+    default: () => '',
+    adminEditable: false,
+    secret: true,
   }),
   port: key({
     label: '浏览器模式端口',

@@ -12,7 +12,8 @@
  */
 import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
-import { cases, outbox } from '../../db/schema';
+import { caseNumberSequences, cases, outbox } from '../../db/schema';
+import type { WorkstationDb } from '../database';
 import { enrolResponseSchema, normalizeEnrolmentCode, SYNC_ROUTES } from '../../shared/sync';
 import { fullJitterDelay, interruptibleSleep } from './backoff';
 import type { Runtime, SyncContext } from './context';
@@ -43,6 +44,16 @@ export const DEFAULT_TUNING: SyncTuning = {
   uploadConcurrency: 4,
   idlePollMs: 2_000,
 };
+
+/** Raises the local per-prefix case-number sequences to at least the back office's (never lowers them). */
+export function seedCaseNumbers(tx: WorkstationDb, numbers: { prefix: string; lastValue: number }[]): void {
+  for (const n of numbers) {
+    tx.insert(caseNumberSequences)
+      .values({ prefix: n.prefix, lastValue: n.lastValue })
+      .onConflictDoUpdate({ target: caseNumberSequences.prefix, set: { lastValue: sql`max(${caseNumberSequences.lastValue}, excluded.last_value)` } })
+      .run();
+  }
+}
 
 export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const tuning: SyncTuning = { ...DEFAULT_TUNING, ...deps.tuning };
@@ -185,7 +196,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       }
       failures = 0;
       if (round.taken > 0) continue; // more may be due at once
-      await nap('push', untilDue());
+      // Nothing taken although an entry is due: it waits behind a dead entry of its case. Without
+      // a real sleep here the loop would spin on resolved promises and starve the event loop.
+      await nap('push', untilDue() || tuning.idlePollMs);
     }
   }
 
@@ -276,7 +289,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   const engine: SyncEngine = {
     async enrol(code, deviceName) {
-      const response = await client.call(SYNC_ROUTES.enrol, {
+      const response = await client.call(SYNC_ROUTES.enrolWithCaseNumbers, {
         method: 'POST',
         body: { code: normalizeEnrolmentCode(code), deviceName },
       });
@@ -297,6 +310,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         writeState(tx, STATE_KEYS.device, device, at);
         // A new device has its own feed; starting over is safe, applying is idempotent.
         writeState(tx, STATE_KEYS.cursor, 0, at);
+        // A reinstalled window continues after the case numbers the back office already holds.
+        seedCaseNumbers(tx, enrolled.caseNumbers ?? []);
       });
       runtime.authProblem = null;
       ctx.succeeded();

@@ -1,19 +1,24 @@
 import { App as AntApp, Alert, Layout, Menu, Spin, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SessionInfo } from '../../shared/contract/channels';
+import { roleMay } from '../../shared/auth/permissions';
 import { ROLE_NAMES } from '../../shared/auth/roles';
 import { api } from './api/client';
 import { useSystemInfo } from './api/hooks';
 import { SyncStatusBar } from './components/SyncStatusBar';
 import { CasesPage } from './pages/CasesPage';
+import { DashboardPage } from './pages/DashboardPage';
+import type { CaseListLink } from './pages/dashboard/DeadlineList';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { IntakePage } from './pages/IntakePage';
 import { LockScreen } from './pages/LockScreen';
 import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
 import { UsersPage } from './pages/UsersPage';
+import { SupplementsMenuLabel, SupplementsPage, useSupplementCount } from './pages/SupplementsPage';
+import { ApplicantScreen, isApplicantRoute } from './pages/applicant/ApplicantScreen';
 
-type PageKey = 'intake' | 'cases' | 'settings' | 'users';
+type PageKey = 'intake' | 'cases' | 'supplements' | 'dashboard' | 'settings' | 'users';
 
 /** Sends activity at most every 30 s and checks for the idle lock once a minute. */
 function useIdleTracking(session: SessionInfo | null, onLocked: () => void) {
@@ -40,9 +45,19 @@ function useIdleTracking(session: SessionInfo | null, onLocked: () => void) {
 }
 
 export function App() {
+  // The citizen-facing screen (second tab or window) never shows the clerk's workstation.
+  return isApplicantRoute() ? <ApplicantScreen /> : <ClerkApp />;
+}
+
+function ClerkApp() {
   const info = useSystemInfo();
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
   const [page, setPage] = useState<PageKey>('intake');
+  // The dashboard opens the case list on a case or a deadline filter; a new key remounts the list with it.
+  const [caseLink, setCaseLink] = useState<{ key: number; link?: CaseListLink }>({ key: 0 });
+  useEffect(() => {
+    if (page !== 'cases') setCaseLink((c) => (c.link ? { key: c.key + 1 } : c));
+  }, [page]);
 
   useEffect(() => {
     api.call('auth.session', {}).then(setSession, () => setSession(null));
@@ -52,6 +67,9 @@ export function App() {
   }, []);
 
   const lock = useCallback(() => setSession((s) => (s ? { ...s, locked: true } : s)), []);
+  // 待补正 to-dos are the window's (clerk, supervisor): their count is the navigation badge.
+  const atWindow = !!session && !session.locked && !session.mustChangePassword && session.user.role !== 'admin';
+  const supplementCount = useSupplementCount(atWindow);
   useIdleTracking(session ?? null, lock);
 
   // F2 intake, F3 case list: the clerk's hands stay on the keyboard.
@@ -81,9 +99,13 @@ export function App() {
   if (session.locked) return <LockScreen session={session} onUnlocked={setSession} onSignOut={() => setSession(null)} />;
 
   const isAdmin = session.user.role === 'admin';
+  // The same permission matrix the core enforces decides whether the menu shows.
+  const canSeeDashboard = roleMay(session.user.role, 'dashboard.summary');
   const items = [
     { key: 'intake', label: '受理（F2）' },
     { key: 'cases', label: '办件（F3）' },
+    ...(atWindow ? [{ key: 'supplements', label: <SupplementsMenuLabel count={supplementCount} /> }] : []),
+    ...(canSeeDashboard ? [{ key: 'dashboard', label: '中心看板' }] : []),
     ...(isAdmin ? [{ key: 'users', label: '用户' }, { key: 'settings', label: '设置' }] : []),
   ];
   const signOut = async () => {
@@ -116,7 +138,16 @@ export function App() {
         {info.training && <Alert type="warning" banner message="培训模式：演示中心与内置后台，数据仅用于培训" />}
         <Layout.Content style={{ padding: 16 }}>
           {page === 'intake' && <IntakePage onAccepted={() => undefined} />}
-          {page === 'cases' && <CasesPage canExport={session.user.role !== 'clerk'} />}
+          {page === 'cases' && <CasesPage key={caseLink.key} initialFilter={caseLink.link} canExport={session.user.role !== 'clerk'} />}
+          {page === 'supplements' && atWindow && <SupplementsPage />}
+          {page === 'dashboard' && canSeeDashboard && (
+            <DashboardPage
+              onOpenCases={(link) => {
+                setCaseLink((c) => ({ key: c.key + 1, link }));
+                setPage('cases');
+              }}
+            />
+          )}
           {page === 'users' && isAdmin && <UsersPage />}
           {page === 'settings' && isAdmin && <SettingsPage />}
         </Layout.Content>

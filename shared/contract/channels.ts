@@ -10,8 +10,13 @@ import { ALL_ROLES, channel } from './define';
 import { CASE_STATUSES } from '../cases/status';
 import { ITEM_TYPES, MATERIAL_FORMS, SERVICE_LEVELS } from '../catalog/item-definition';
 import { MATERIAL_STATUSES, materialStateSchema } from '../catalog/materials';
+import { applicantChannels } from './applicant';
+import { dashboardChannels } from './dashboard';
 import { identityChannels } from './identity';
 import { materialsChannels } from './materials';
+import { supplementsChannels } from './supplements';
+import { lifecycleChannels } from './lifecycle';
+import { privacyChannels } from './privacy';
 
 export type { Access, ChannelSpec } from './define';
 const ADMIN = ['admin'] as const;
@@ -97,7 +102,12 @@ export const caseEventSchema = z.object({
   fromStatus: z.string().nullable(),
   toStatus: z.string().nullable(),
   actor: z.string(),
+  /** 'clerk', 'supervisor', 'admin' or 'system' (the sync engine); null on older entries. */
+  actorRole: z.string().nullable().optional(),
   device: z.string(),
+  /** Where the entry was written (center code, window number); null on older and back-office entries. */
+  centerCode: z.string().nullable().optional(),
+  windowNo: z.string().nullable().optional(),
   at: z.string(),
   detail: z.record(z.string(), z.unknown()),
 });
@@ -441,6 +451,16 @@ export const contract = {
   ...materialsChannels,
   /** Identity: ID card, consent, liveness, face check, override, credit check: declared in ./identity.ts. */
   ...identityChannels,
+  /** Case lifecycle at the window (withdraw, refuse intake, hand-out, delivery) and stored documents: ./lifecycle.ts. */
+  ...lifecycleChannels,
+  /** Applicant screen, signatures, 好差评: declared in ./applicant.ts. */
+  ...applicantChannels,
+  /** PII reveal (audited) and the retention purge: declared in ./privacy.ts. */
+  ...privacyChannels,
+  /** The center dashboard for supervisors: declared in ./dashboard.ts. */
+  ...dashboardChannels,
+  /** 补正 to-dos at the window: declared in ./supplements.ts. */
+  ...supplementsChannels,
 } as const;
 
 export type Contract = typeof contract;

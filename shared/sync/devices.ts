@@ -35,6 +35,12 @@ export const enrolResponseSchema = z
     centerCode: z.string(),
     windowNo: z.string(),
     label: z.string().optional(),
+    /**
+     * The highest case-number sequence the back office already holds for this center and
+     * window, per prefix `<center>-<YYYYMMDD>-<window>` (recent days): a reinstalled
+     * workstation continues after them instead of reusing numbers (CASE_EXISTS).
+     */
+    caseNumbers: z.array(z.object({ prefix: z.string().min(1).max(40), lastValue: z.number().int().min(0) }).strict()).max(400).optional(),
   })
   .strict();
 export type EnrolResponse = z.infer<typeof enrolResponseSchema>;

@@ -12,3 +12,5 @@ export * from './review';
 export * from './errors';
 export * from './routes';
 export * from './validation';
+export * from './device-status';
+export * from './audit';

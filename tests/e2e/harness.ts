@@ -36,7 +36,7 @@ export function startServer(dataDir: string, extraArgs: string[] = []): Promise<
   child.stderr!.on('data', (c) => (stderr += c));
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 90_000);
     child.on('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
     child.stdout!.on('data', (chunk) => {
       out += chunk;
