@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { channel } from './define';
 
-export const REVEAL_FIELDS = ['applicantIdNo', 'applicantMobile', 'agentIdNo', 'agentMobile'] as const;
+/** `applicantAddress`: the 详细地址 of the form's first address block (the 所在区划 is never masked). */
+export const REVEAL_FIELDS = ['applicantIdNo', 'applicantMobile', 'agentIdNo', 'agentMobile', 'applicantAddress'] as const;
 
 const retentionReportSchema = z.object({
   dryRun: z.boolean(),

@@ -14,6 +14,7 @@ import { errorMessage } from '../../api/hooks';
 import { ActionModal, type ActionKind, type ActionSubmit } from './ActionForms';
 import { actorRoleName, formatTime, stateName, timelineTypeName } from './labels';
 import { openDocument, printDocument } from './print';
+import { RevealPii } from './RevealPii';
 
 type StoredDocument = ChannelOutput<'documents.list'>[number];
 
@@ -119,6 +120,7 @@ export function CaseDetailDrawer(props: { caseId: string | null; role: CaseActor
             </Descriptions.Item>
             <Descriptions.Item label="受理时间">{formatTime(detail.createdAt)}</Descriptions.Item>
           </Descriptions>
+          <RevealPii detail={detail} role={role} />
 
           <div>
             <Typography.Title level={5}>办理</Typography.Title>
