@@ -7,7 +7,17 @@ import { storeServerBlob } from './blobs/service';
 import { blobUploads, broadcastBlobs } from './db/schema';
 import { createEnrolmentCode, listDevices, revokeDevice, type EnrolmentCodeOptions } from './devices/service';
 import { createReviewer, type NewReviewer } from './review/accounts';
-import { assertCatalogPublishable, checkRestrictedListFile, PublicationError, readCatalogDir, wasPublished } from './publications';
+import type { BroadcastChangeType } from '../shared/sync/changes';
+import {
+  assertCatalogPublishable,
+  buildCalendarBundle,
+  checkRestrictedListFile,
+  latestCalendarBundle,
+  PublicationError,
+  readCalendarInput,
+  readCatalogDir,
+  wasPublished,
+} from './publications';
 import { withTransaction } from './sync/feed';
 
 export interface Publication {
@@ -38,12 +48,20 @@ export interface BackofficeAdmin {
   publishCatalog(opts: { dir: string; version?: string; note?: string }): Promise<{ version: string; sha256: string; items: number }>;
   /** Checks a restricted-list file (the workstation's import format) and broadcasts it. */
   publishRestrictedList(opts: { text: string; note?: string }): Promise<{ version: string; sha256: string; entries: number }>;
+  /** Broadcasts `calendar-updated` with any bundle (tests, tooling); prefer publishCalendar. */
+  publishCalendarUpdate(p: Publication): Promise<void>;
+  /**
+   * Checks a holiday calendar file (YYYY.json) or folder with the workstation loader's rules and
+   * broadcasts it together with the years published before. Throws PublicationError when anything
+   * is wrong or the label was used. `years`: every year the published calendar now covers.
+   */
+  publishCalendar(opts: { path: string; version?: string; note?: string }): Promise<{ version: string; sha256: string; years: number[]; added: number[] }>;
   /** Drops uploads untouched for this long (their clients start again from 0). Returns how many. */
   purgeStaleUploads(olderThanHours: number): Promise<number>;
 }
 
 export function createAdmin(ctx: BackofficeContext): BackofficeAdmin {
-  const publish = (type: 'catalog-updated' | 'restricted-list-updated', p: Publication) =>
+  const publish = (type: BroadcastChangeType, p: Publication) =>
     withTransaction(ctx, async (tx, feed): Promise<string | undefined> => {
       let bundle;
       if (p.bundle) {
@@ -82,6 +100,18 @@ export function createAdmin(ctx: BackofficeContext): BackofficeAdmin {
       const bytes = new TextEncoder().encode(opts.text);
       const sha256 = (await publish('restricted-list-updated', { version, bundle: bytes, mediaType: 'application/json', ...(opts.note ? { note: opts.note } : {}) }))!;
       return { version, sha256, entries };
+    },
+    publishCalendarUpdate: async (p) => void (await publish('calendar-updated', p)),
+    async publishCalendar(opts) {
+      const now = ctx.now();
+      const version = opts.version ?? defaultVersion(now);
+      const input = await readCalendarInput(opts.path);
+      if (await wasPublished(ctx, 'calendar-updated', version)) throw new PublicationError(`版本号 ${version} 已发布过，请换一个版本号`);
+      const bundle = buildCalendarBundle(await latestCalendarBundle(ctx), input.files, version, now);
+      const bytes = new TextEncoder().encode(JSON.stringify(bundle));
+      const sha256 = (await publish('calendar-updated', { version, bundle: bytes, mediaType: 'application/json', ...(opts.note ? { note: opts.note } : {}) }))!;
+      const years = Object.keys(bundle.files).map((f) => Number(f.slice(0, 4))).sort((a, b) => a - b);
+      return { version, sha256, years, added: input.years };
     },
     async purgeStaleUploads(olderThanHours) {
       const cutoff = new Date(ctx.now().getTime() - olderThanHours * 3_600_000);

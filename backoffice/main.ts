@@ -47,6 +47,9 @@ const ADMIN_HELP = `用法：onewindow backoffice admin <命令> [选项]（另�
                          校验并向所有窗口发布事项目录（与工作台加载时的校验相同）
   restricted-list publish <文件> [--note <说明>]
                          校验并向所有窗口发布失信名单（版本号取自文件）
+  calendar publish <文件或目录> [--version <版本号>] [--note <说明>]
+                         校验并向所有窗口发布节假日数据（YYYY.json，与工作台加载时的校验相同；
+                         连同此前已发布的年份一并下发）
   revoke-device --device <设备编号>
                          停用设备
   list-devices           列出已登记设备
@@ -253,6 +256,15 @@ export async function runBackofficeAdminCommand(argv: string[], io: BackofficeCo
         await run(async (b) => {
           const r = await b.admin.publishRestrictedList({ text, ...(values.note ? { note: values.note } : {}) });
           io.stdout.write(`已发布失信名单 ${r.version}（${r.entries} 条，SHA-256 ${r.sha256}）\n`);
+        });
+        break;
+      }
+      case 'calendar': {
+        const [sub, target] = positionals;
+        if (sub !== 'publish' || !target) throw new UsageError('用法：calendar publish <文件或目录>');
+        await run(async (b) => {
+          const r = await b.admin.publishCalendar({ path: resolve(target), ...(values.version ? { version: values.version } : {}), ...(values.note ? { note: values.note } : {}) });
+          io.stdout.write(`已发布工作日历 ${r.version}（本次 ${r.added.join('、')} 年；共含 ${r.years.join('、')} 年，SHA-256 ${r.sha256}）；各窗口将在下次同步时更新\n`);
         });
         break;
       }

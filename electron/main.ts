@@ -8,6 +8,7 @@ import { app, BrowserWindow, dialog, ipcMain, screen, session, webContents } fro
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApplicantWindows } from './shell/applicant-window';
+import { createPdfPrinter } from './shell/print';
 import { registerIpc, type IpcHandle } from './shell/ipc';
 import { hardenSession, hardenWebContents, SECURE_WEB_PREFERENCES } from './shell/security';
 import { CONTENT_SECURITY_POLICY } from './security/csp';
@@ -81,6 +82,8 @@ function startShell(): void {
         sync: true,
         log: logger.log,
         keyStore: shellKeyStore,
+        // Documents print through the system dialog; `--print-silent` sends them to the default printer.
+        printDocument: createPdfPrinter({ silent: () => process.argv.includes('--print-silent'), appOrigin: APP_ORIGIN }),
         openApplicantScreen: (sessionId) => {
           const id = ipc?.webContentsIdOf(sessionId);
           const clerk = id === undefined ? undefined : webContents.fromId(id);

@@ -13,6 +13,8 @@ import { createAuthService, type AuthService, type Session } from './auth';
 import { createCatalog, type Catalog } from './catalog';
 import { createFavourites } from './catalog/favourites';
 import { loadWorkingCalendar } from './calendar';
+import { loadWorkstationCalendar } from './calendar/installed';
+import type { WorkingCalendar } from '../shared/calendar';
 import { createCasesService, type CasesService } from './cases';
 import { createCaseDocuments } from './cases/documents';
 import { createLifecycleHandlers, type PrintDocumentHook } from './cases/handlers';
@@ -82,6 +84,8 @@ export interface Workstation {
   applicantDisplay: ApplicantDisplay;
   retention: RetentionService;
   catalog: Catalog;
+  /** The holiday calendar in use now (swapped when the back office publishes one); undefined when none loads. */
+  workingCalendar(): WorkingCalendar | undefined;
   audit: AuditLog;
   database: OpenedDatabase;
   /** Set when this start created the first admin account. */
@@ -144,13 +148,15 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     log(`[catalog] ${p.file}${p.itemCode ? ` ${p.itemCode}` : ''}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
   }
   // Promised dates come from the official calendar; outside its years they are left open
-  // (shown as 以后台确认为准), never guessed.
+  // (shown as 以后台确认为准), never guessed. Shipped years plus those the back office published;
+  // swapped in place when a new calendar arrives (every user below reads `calendar` lazily).
   let calendar: Awaited<ReturnType<typeof loadWorkingCalendar>> | undefined;
-  try {
-    calendar = await loadWorkingCalendar(options.calendarDir);
-  } catch (err) {
-    log(`[calendar] ${(err as Error).message}`);
-  }
+  const reloadCalendar = async () => {
+    const loaded = await loadWorkstationCalendar({ dir: options.calendarDir, dataDir: base.values.dataDir, log });
+    if (!loaded) throw new Error('工作日历无法加载');
+    calendar = loaded;
+  };
+  await reloadCalendar().catch((err: unknown) => log(`[calendar] ${(err as Error).message}`));
   const materials = createMaterialsService({ db: database.db, dataDir: base.values.dataDir, now, onChange: () => undefined, keys: dataKeys });
   const favourites = createFavourites(database.db);
   const drafts = createDraftsService({ db: database.db, catalog, now, onDiscard: (draftId) => {
@@ -306,6 +312,7 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
         ...(config.values.backofficeCaFile ? { caFile: config.values.backofficeCaFile } : {}),
         appVersion: appVersion(),
         importRestrictedList: (text) => void identity.importRestrictedList(text, { username: 'backoffice-sync', role: 'system' }),
+        reloadCalendar,
         dataDir: base.values.dataDir,
         centerCode: config.values.centerCode,
         windowNo: config.values.windowNo,
@@ -432,7 +439,7 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
       return row;
     },
     'cases.list': (input) => cases.list(input),
-    'cases.get': (input) => cases.get(input.id),
+    'cases.get': (input) => cases.view(input.id),
     'cases.exportCsv': (input, ctx) => cases.exportCsv(input, actorOf(ctx.session)),
     'documents.receipt': (input, ctx) => documents.receipt(input.caseId, actorOf(ctx.session)),
     'documents.oneTimeNotice': (input, ctx) => documents.oneTimeNotice(cases.oneTimeNotice(input, actorOf(ctx.session)), ctx.session!.displayName),
@@ -531,6 +538,7 @@ export async function createWorkstation(options: WorkstationOptions): Promise<Wo
     applicantDisplay,
     retention,
     catalog,
+    workingCalendar: () => calendar,
     audit,
     database,
     ...(first.created ? { firstAdmin: { username: first.username, oneTimePassword: first.oneTimePassword } } : {}),

@@ -7,14 +7,13 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  CALENDAR_FILE_NAME as YEAR_FILE,
   CalendarDataError,
+  checkCalendarFileText,
   createWorkingCalendar,
-  parseCalendarYear,
   type CalendarYear,
   type WorkingCalendar,
 } from '../../shared/calendar';
-
-const YEAR_FILE = /^(\d{4})\.json$/;
 
 /**
  * resources/calendar of this checkout, found from this module's own location: two levels up
@@ -45,26 +44,13 @@ export async function readCalendarYears(dir: string = defaultCalendarDir()): Pro
   const years: CalendarYear[] = [];
   for (const name of files) {
     const file = path.join(dir, name);
-    const label = `节假日数据文件 ${name}`;
-    let json: unknown;
     try {
-      // Notepad on Windows likes to save UTF-8 with a BOM.
-      json = JSON.parse((await readFile(file, 'utf8')).replace(/^\uFEFF/, ''));
-    } catch (e) {
-      throw new CalendarDataError(`${label}不是有效的 JSON：${(e as Error).message}`, { file });
-    }
-    let year: CalendarYear;
-    try {
-      year = parseCalendarYear(json, label);
+      // The back office's `calendar publish` runs the same check (shared/calendar/bundle.ts).
+      years.push(checkCalendarFileText(name, await readFile(file, 'utf8')));
     } catch (e) {
       if (e instanceof CalendarDataError) throw new CalendarDataError(e.message, { problems: e.problems, file });
       throw e;
     }
-    const fileYear = Number(YEAR_FILE.exec(name)![1]);
-    if (year.year !== fileYear) {
-      throw new CalendarDataError(`${label}中的 year 为 ${year.year}，与文件名中的 ${fileYear} 年不一致`, { file });
-    }
-    years.push(year);
   }
   return years;
 }

@@ -12,6 +12,7 @@ import type { CaseDetail, CaseFilter, CaseRow, ChannelOutput, ItemDetail } from 
 import { CASE_STATUS_NAMES } from '../../shared/cases/status';
 import { describeMaterial, evaluateMaterials, type MaterialState } from '../../shared/catalog/materials';
 import { ContractError } from '../../shared/contract/errors';
+import { DASHBOARD_DUE_SOON_DAYS } from '../../shared/contract/dashboard';
 import type { CaseStatus } from '../../shared/cases/status';
 import { createFormValidator, pruneEmptyOptional } from '../../shared/forms';
 import { maskIdNumber, validateIdCard, validateUscc } from '../../shared/validators';
@@ -21,6 +22,7 @@ import type { WorkstationDb } from '../database';
 import type { DraftsService } from '../drafts';
 import { createdTransition, writeTimeline } from './transition';
 import type { CaseActorRole } from '../../shared/cases/state-machine';
+import { maskDetail, maskFormData } from './mask';
 
 export interface CaseActor {
   username: string;
@@ -68,7 +70,10 @@ export interface CasesService {
   lookupApplicant(input: { idNumber?: string; creditCode?: string }, by: CaseActor): ApplicantLookup;
   list(input: CaseFilter & { limit?: number; offset?: number }): { rows: CaseRow[]; total: number };
   exportCsv(input: CaseFilter, by: CaseActor): { fileName: string; csv: string; rows: number };
+  /** The full stored case, for the core's own use (documents, lifecycle). Never hand it to the renderer as is. */
   get(id: string): CaseDetail;
+  /** The case as `cases.get` shows it: ID numbers, mobiles and address details masked (see ./mask.ts). */
+  view(id: string): CaseDetail;
   /** The applicant's full identity number, for documents the core renders itself (never sent to the renderer). */
   applicantIdentity(id: string): { idType: 'id-card' | 'uscc'; idNo: string };
   /** Item codes this clerk accepted most recently, newest first (search ranks them first). */
@@ -146,7 +151,10 @@ export function createCasesService(deps: CasesDeps): CasesService {
     if (input.to) filters.push(sql`date(${cases.createdAt}, 'localtime') <= ${input.to}`);
     if (input.deadline) {
       const today = localDate(now());
-      const soon = localDate(new Date(now().getTime() + 3 * 86_400_000));
+      // Due soon as on the dashboard: promised within N working days (official calendar). The
+      // cutoff is computed once, then SQLite compares dates; without the calendar it is not guessed.
+      const soon = input.deadline === 'due-soon' ? deps.addWorkingDays?.(today, DASHBOARD_DUE_SOON_DAYS) : today;
+      if (!soon) throw new ContractError('CONFIG_INVALID', '工作日历未包含所需年份或未能加载，无法按工作日筛选临近到期的办件，请联系信息技术人员更新节假日数据');
       filters.push(inArray(cases.status, OPEN_STATUSES));
       filters.push(input.deadline === 'overdue' ? sql`${cases.promisedDate} < ${today}` : sql`${cases.promisedDate} >= ${today} AND ${cases.promisedDate} <= ${soon}`);
     }
@@ -177,7 +185,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
     return catalog.detail(catalog.get(itemCode, itemVersion));
   }
 
-  return {
+  const service: CasesService = {
     oneTimeNotice(input, by) {
       const item = definitionFor(input.itemCode, input.itemVersion, input.draftId, by.username);
       const { missing } = evaluateMaterials(item.materials, input.materials);
@@ -369,6 +377,20 @@ export function createCasesService(deps: CasesDeps): CasesService {
         .all();
       return rows.map((r) => r.itemCode);
     },
+    view(id) {
+      const detail = service.get(id);
+      let formSchema: Record<string, unknown> | null = null;
+      try {
+        formSchema = catalog.detail(catalog.get(detail.itemCode, detail.itemVersion)).formSchema;
+      } catch {
+        // The item's version left the catalogue: keys and patterns still mask the shared blocks.
+      }
+      return {
+        ...detail,
+        formData: maskFormData(formSchema, detail.formData),
+        events: detail.events.map((e) => ({ ...e, detail: maskDetail(e.detail) })),
+      };
+    },
     get(id) {
       const c = db.select().from(cases).where(eq(cases.id, id)).get();
       if (!c) throw new ContractError('NOT_FOUND', '未找到该办件');
@@ -396,4 +418,5 @@ export function createCasesService(deps: CasesDeps): CasesService {
       };
     },
   };
+  return service;
 }

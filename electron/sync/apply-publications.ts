@@ -5,6 +5,10 @@
  *    and made current (current.json, replaced atomically); the live catalogue reloads. Drafts
  *    keep the definition snapshot they were started on, so work in progress is untouched.
  *  - `restricted-list-updated`: the list file is downloaded, checked and imported (信用审查).
+ *  - `calendar-updated`: the holiday calendar bundle (shared/calendar/bundle.ts) is downloaded,
+ *    its SHA-256 checked, checked again with the loader's rules, written to
+ *    <dataDir>/calendar/versions/… (electron/calendar/installed.ts) and the calendar used for
+ *    promised dates and the dashboard is reloaded.
  *
  * Runs outside the feed's transaction (downloads are slow): apply.ts records the latest
  * publication in sync_state; this module installs it and remembers what it installed, so a
@@ -12,7 +16,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkCalendarFiles, parseCalendarBundle } from '../../shared/calendar';
 import { checkCatalogBundle, parseCatalogBundle, type CatalogBundle } from '../../shared/sync/catalog-bundle';
+import { BROADCAST_CHANGE_TYPES } from '../../shared/sync/changes';
+import { installCalendarBundle } from '../calendar/installed';
 import type { Catalog } from '../catalog';
 import { loadCatalog } from '../catalog/loader';
 import type { WorkstationDb } from '../database';
@@ -37,6 +44,8 @@ export interface PublicationDeps {
   catalog: Catalog;
   /** Imports a restricted-list file (the identity capability's importRestrictedList). */
   importRestrictedList(text: string): void;
+  /** Loads the calendar again (shipped + installed years) and puts it in use; throws when it cannot. */
+  reloadCalendar?: () => Promise<void>;
   now: () => Date;
   log: (line: string) => void;
   /** Called after a publication was installed. */
@@ -55,6 +64,7 @@ export interface PublicationApplier {
 }
 
 const installedKey = (type: PublicationType) => `publication-installed.${type}`;
+const KIND_NAMES: Record<PublicationType, string> = { 'catalog-updated': '事项目录', 'restricted-list-updated': '失信名单', 'calendar-updated': '工作日历' };
 const CURRENT_FILE = 'current.json';
 
 /** Where pulled catalogue versions live: <dataDir>/catalog (resources/catalog stays as shipped). */
@@ -124,13 +134,23 @@ export function createPublicationApplier(deps: PublicationDeps): PublicationAppl
       const dir = installCatalogFiles(deps.dataDir, parsed, bundle.sha256);
       // Re-read from disk: what runs is exactly what a restart would load.
       deps.catalog.reload({ loaded: loadCatalog(dir) });
+    } else if (event.type === 'calendar-updated') {
+      const parsed = parseCalendarBundle(text);
+      const checked = checkCalendarFiles(parsed.files);
+      if (checked.problems.length) {
+        const first = checked.problems[0]!;
+        throw new Error(`工作日历 ${parsed.version} 未通过校验（${first.file}：${first.message}），继续使用当前日历`);
+      }
+      installCalendarBundle(deps.dataDir, parsed, bundle.sha256);
+      // Re-read from disk: what runs is exactly what a restart would load.
+      if (deps.reloadCalendar) await deps.reloadCalendar();
     } else {
       deps.importRestrictedList(text);
     }
     const at = deps.now().toISOString();
     const record: InstalledPublication = { version: event.data.version, sha256: bundle.sha256, installedAt: at };
     writeState(deps.db, installedKey(event.type), record, at);
-    deps.log(`[sync] 已安装区级后台下发的${event.type === 'catalog-updated' ? '事项目录' : '失信名单'} ${event.data.version}`);
+    deps.log(`[sync] 已安装区级后台下发的${KIND_NAMES[event.type]} ${event.data.version}`);
     deps.onInstalled?.(event.type, record);
   }
 
@@ -157,7 +177,7 @@ export function createPublicationApplier(deps: PublicationDeps): PublicationAppl
           if (r) clearTimeout(r.timer);
           retries.delete(event.type);
         } catch (error) {
-          deps.log(`[sync] 安装${event.type === 'catalog-updated' ? '事项目录' : '失信名单'} ${event.data.version} 失败：${(error as Error).message}`);
+          deps.log(`[sync] 安装${KIND_NAMES[event.type]} ${event.data.version} 失败：${(error as Error).message}`);
           scheduleRetry(event.type);
         }
       });
@@ -165,7 +185,7 @@ export function createPublicationApplier(deps: PublicationDeps): PublicationAppl
       return run;
     },
     async catchUp() {
-      for (const type of ['catalog-updated', 'restricted-list-updated'] as const) {
+      for (const type of BROADCAST_CHANGE_TYPES) {
         const latest = deps.latestPublication(type);
         if (latest) await applier.handle(latest);
       }

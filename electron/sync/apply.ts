@@ -90,7 +90,7 @@ export function applyEvent(tx: WorkstationDb, event: ChangeEvent, at: string): A
   const record = (outcome: 'applied' | 'ignored', caseId: string | null) =>
     tx.insert(appliedEvents).values({ eventId: event.eventId, seq: event.seq, type: event.type, caseId, outcome, appliedAt: at }).run();
 
-  if (event.type === 'catalog-updated' || event.type === 'restricted-list-updated') {
+  if (event.type === 'catalog-updated' || event.type === 'restricted-list-updated' || event.type === 'calendar-updated') {
     writeState(tx, STATE_KEYS.publication(event.type), event, at);
     record('applied', null);
     return { outcome: 'applied', publication: event };

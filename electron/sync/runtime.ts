@@ -21,7 +21,7 @@ export interface SyncRuntime {
   engine: SyncEngine;
   /** The back office in use; for the embedded one, also its reviewers' UI at /review/. */
   backofficeUrl: string;
-  /** Installs catalogue versions and restricted lists the back office publishes. */
+  /** Installs catalogue versions, restricted lists and holiday calendars the back office publishes. */
   publications: PublicationApplier;
   /** Set on the first start of an embedded back office: the training reviewers' password. */
   trainingReviewers?: { usernames: string[]; password: string };
@@ -50,6 +50,8 @@ export interface SyncRuntimeOptions {
   appVersion?: string;
   /** Imports a restricted-list file published by the back office (identity capability). */
   importRestrictedList?: (text: string) => void;
+  /** Reloads the holiday calendar after the back office published one (workstation.ts swaps it in). */
+  reloadCalendar?: () => Promise<void>;
 }
 
 export async function startSyncRuntime(o: SyncRuntimeOptions): Promise<SyncRuntime> {
@@ -92,7 +94,7 @@ export async function startSyncRuntime(o: SyncRuntimeOptions): Promise<SyncRunti
     now: o.now,
     deviceLabel: o.device,
     onEvent: (event) => {
-      if (event.type === 'catalog-updated' || event.type === 'restricted-list-updated') void late.publications?.handle(event.event);
+      if (event.type === 'catalog-updated' || event.type === 'restricted-list-updated' || event.type === 'calendar-updated') void late.publications?.handle(event.event);
       if (event.type === 'sync.status') reported = undefined; // report the change with the next request
       o.onEvent(event);
     },
@@ -106,6 +108,7 @@ export async function startSyncRuntime(o: SyncRuntimeOptions): Promise<SyncRunti
     latestPublication: (type) => engine.latestPublication(type),
     catalog: o.catalog,
     importRestrictedList: o.importRestrictedList ?? (() => o.log('[sync] 收到失信名单，但本工作台未接入信用审查')),
+    ...(o.reloadCalendar ? { reloadCalendar: o.reloadCalendar } : {}),
     now: o.now,
     log: o.log,
   });

@@ -3,7 +3,7 @@
  * reports. Nothing here imports `electron`: the shell injects the credential store
  * (safeStorage), browser mode the encrypted file of credential-file.ts.
  */
-import type { ChangeEvent, MaterialSubmission } from '../../shared/sync';
+import type { BroadcastChangeType, ChangeEvent, MaterialSubmission } from '../../shared/sync';
 import type { WorkstationDb } from '../database';
 
 export interface DeviceCredentials {
@@ -135,7 +135,7 @@ export interface DeadLetter extends OutboxEntryView {
   payload: unknown;
 }
 
-export type Publication = Extract<ChangeEvent, { type: 'catalog-updated' | 'restricted-list-updated' }>;
+export type Publication = Extract<ChangeEvent, { type: BroadcastChangeType }>;
 
 export type SyncEngineEvent =
   /** A case's status or timeline changed (a push completed, a decision arrived). */
@@ -144,8 +144,8 @@ export type SyncEngineEvent =
   | { type: 'sync.status'; status: SyncStatus }
   /** An entry went to the dead-letter state. */
   | { type: 'sync.dead'; outboxId: string; caseId: string | null; reason: string }
-  /** Broadcasts for later capabilities (catalogue, restricted list). Also kept in sync_state. */
-  | { type: 'catalog-updated' | 'restricted-list-updated'; event: Publication };
+  /** Broadcasts (catalogue, restricted list, holiday calendar). Also kept in sync_state. */
+  | { type: BroadcastChangeType; event: Publication };
 
 export interface EnrolResult {
   deviceId: string;

@@ -2,3 +2,4 @@
 export * from './errors';
 export * from './working-days';
 export { isWeekendDay, WEEKDAY_NAMES } from './civil-date';
+export * from './bundle';

@@ -144,7 +144,7 @@ export const caseFilterSchema = z.object({
   /** Accepted on or after / on or before (local dates). */
   from: civilDate.optional(),
   to: civilDate.optional(),
-  /** due-soon: promised within 3 days and still open; overdue: past the promised date and still open. */
+  /** due-soon: promised within DASHBOARD_DUE_SOON_DAYS working days (official calendar) and still open; overdue: past the promised date and still open. */
   deadline: z.enum(['due-soon', 'overdue']).optional(),
 });
 export type CaseFilter = z.infer<typeof caseFilterSchema>;

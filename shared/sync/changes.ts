@@ -156,6 +156,11 @@ export const restrictedListUpdatedEventSchema = z
   .object({ ...base, type: z.literal('restricted-list-updated'), data: publicationData })
   .strict();
 
+/** Broadcast: the holiday calendar (工作日历) changed; the bundle is shared/calendar/bundle.ts. */
+export const calendarUpdatedEventSchema = z
+  .object({ ...base, type: z.literal('calendar-updated'), data: publicationData })
+  .strict();
+
 export const changeEventSchema = z.discriminatedUnion('type', [
   caseReceivedEventSchema,
   decisionEventSchema,
@@ -165,6 +170,7 @@ export const changeEventSchema = z.discriminatedUnion('type', [
   caseWithdrawnEventSchema,
   catalogUpdatedEventSchema,
   restrictedListUpdatedEventSchema,
+  calendarUpdatedEventSchema,
 ]);
 export type ChangeEvent = z.infer<typeof changeEventSchema>;
 export type ChangeType = ChangeEvent['type'];
@@ -178,9 +184,11 @@ export const CHANGE_TYPES = [
   'case-withdrawn',
   'catalog-updated',
   'restricted-list-updated',
+  'calendar-updated',
 ] as const satisfies readonly ChangeType[];
 /** Events addressed to every device rather than to the device that owns a case. */
-export const BROADCAST_CHANGE_TYPES = ['catalog-updated', 'restricted-list-updated'] as const satisfies readonly ChangeType[];
+export const BROADCAST_CHANGE_TYPES = ['catalog-updated', 'restricted-list-updated', 'calendar-updated'] as const satisfies readonly ChangeType[];
+export type BroadcastChangeType = (typeof BROADCAST_CHANGE_TYPES)[number];
 
 /** Query of `GET /v1/changes`. */
 export const MAX_WAIT_SECONDS = 30;

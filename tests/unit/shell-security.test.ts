@@ -10,6 +10,7 @@ import { appPath } from '../../electron/paths';
 import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META } from '../../electron/security/csp';
 import { ALLOWED_PERMISSIONS, hardenSession, hardenWebContents, isAppUrl, SECURE_WEB_PREFERENCES } from '../../electron/shell/security';
 import { APPLICANT_WINDOW_CHANNELS, applicantWindowOptions, pickApplicantDisplay } from '../../electron/shell/applicant-layout';
+import { printWindowOptions } from '../../electron/shell/print-window';
 
 describe('Electron shell hardening', () => {
   it('keeps isolation, sandbox and no Node in the renderer', () => {
@@ -83,6 +84,25 @@ describe('applicant window (申请人屏)', () => {
   });
 });
 
+describe('print window (documents)', () => {
+  it('is hidden, hardened like the others, without a preload, with only the PDF viewer added', () => {
+    const options = printWindowOptions('受理回执');
+    expect(options.show).toBe(false);
+    expect(options.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, plugins: true, partition: 'onewindow-print' });
+    expect(options.webPreferences).not.toHaveProperty('preload');
+  });
+
+  it('is the hook the shell passes to the core, hardened, and deletes its temp file', () => {
+    const source = readFileSync(appPath('electron', 'shell', 'print.ts'), 'utf8');
+    expect(source).toContain('new BrowserWindow(printWindowOptions(');
+    expect(source).toContain('hardenWebContents(win.webContents');
+    expect(source).toMatch(/finally \{[\s\S]*win\.destroy\(\)[\s\S]*rm\(dir, \{ recursive: true, force: true \}\)/);
+    expect(source).toContain('webContents.print(');
+    expect(source).toContain('hardenSession(session.fromPartition(PRINT_PARTITION)');
+    expect(readFileSync(appPath('electron', 'main.ts'), 'utf8')).toMatch(/printDocument: createPdfPrinter\(/);
+  });
+});
+
 /**
  * Electron's security checklist (https://www.electronjs.org/docs/latest/tutorial/security),
  * item by item; docs/SECURITY.md maps each item to the code and to the test here. The shell's
@@ -111,7 +131,7 @@ describe('Electron security checklist', () => {
     for (const { f, text } of shellSources()) {
       expect(text, f).not.toMatch(/enableBlinkFeatures|nodeIntegration:\s*true|contextIsolation:\s*false|webSecurity:\s*false|sandbox:\s*false/);
       for (const m of text.matchAll(/new BrowserWindow\(([^)]*)\)/g)) {
-        expect(m[1]!.includes('SECURE_WEB_PREFERENCES') || m[1]!.includes('applicantWindowOptions('), `${f}: ${m[0]}`).toBe(true);
+        expect(m[1]!.includes('SECURE_WEB_PREFERENCES') || m[1]!.includes('applicantWindowOptions(') || m[1]!.includes('printWindowOptions('), `${f}: ${m[0]}`).toBe(true);
       }
     }
   });

@@ -19,6 +19,8 @@ import { ItemForm } from '../components/ItemForm';
 import { ApplicantControls, RatingRequestButton } from '../components/signature/ApplicantControls';
 import { MaterialsChecklist } from '../components/MaterialsChecklist';
 import { usePrefill } from '../components/usePrefill';
+import { printDocument } from './case-detail/print';
+import { RefuseIntakeDialog, type RefuseIntakeValues } from './RefuseIntakeDialog';
 
 type Notice = ChannelOutput<'cases.oneTimeNotice'>;
 
@@ -75,6 +77,8 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
   const [accepted, setAccepted] = useState<CaseRow>();
   const [notice, setNotice] = useState<Notice>();
   const [verifying, setVerifying] = useState<string>();
+  const [refusing, setRefusing] = useState(false);
+  const [refused, setRefused] = useState<{ caseNo: string; documentId: string; printed: string }>();
   const [pageCounts, setPageCounts] = useState<Record<string, number>>({});
   const [pending, setPending] = useState<Record<string, number>>({});
   const pendingPages = Object.values(pending).reduce((a, b) => a + b, 0);
@@ -242,6 +246,34 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
     }
   };
 
+  /** 不予受理: the notice is built from the saved draft, so what is on screen is saved first. */
+  const refuseIntake = async (v: RefuseIntakeValues) => {
+    if (!work) return;
+    try {
+      const saved = await api.call('drafts.save', { draftId: work.draftId, itemCode: work.item.code, itemVersion: work.item.version, formData: work.formData, materials: work.materials });
+      const r = await api.call('cases.refuseIntake', { draftId: saved.draftId, reasons: v.reasons, ...(v.legalBasis.length ? { legalBasis: v.legalBasis } : {}), ...(v.redirectTo ? { redirectTo: v.redirectTo } : {}) });
+      setRefusing(false);
+      setWork(undefined);
+      setRefused({ caseNo: r.case.caseNo, documentId: r.document.id, printed: '' });
+      void loadDrafts();
+      const { transport } = await api.call('system.info', {});
+      const printed = await printDocument(r.document.id, transport);
+      setRefused({ caseNo: r.case.caseNo, documentId: r.document.id, printed: printed === 'printed' ? '通知书已送打印机' : printed === 'opened' ? '通知书已在新标签页打开，可打印' : '浏览器拦截了新窗口，请允许本页弹出窗口后点“打印通知书”' });
+    } catch (err) {
+      setError(`未能出具不予受理通知书：${errorMessage(err)}`);
+    }
+  };
+
+  const reprintRefusal = async () => {
+    if (!refused) return;
+    try {
+      const { transport } = await api.call('system.info', {});
+      await printDocument(refused.documentId, transport);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
   const discardDraft = async () => {
     if (work?.draftId) await api.call('drafts.discard', { draftId: work.draftId }).catch(() => undefined);
     nextCitizen();
@@ -251,6 +283,7 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
     // The citizen-facing screen empties before the next citizen steps up.
     void api.call('applicant.clear', {}).catch(() => undefined);
     setAccepted(undefined);
+    setRefused(undefined);
     setWork(undefined);
     setQuery('');
     setTab('search');
@@ -469,6 +502,9 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
                 <Button onClick={issueNotice} disabled={!evaluation?.missing.length} data-testid="notice-button">
                   一次性告知
                 </Button>
+                <Button danger onClick={() => setRefusing(true)} disabled={busy} data-testid="refuse-button">
+                  不予受理
+                </Button>
               </Space>
             </ItemForm>
           </Card>
@@ -504,6 +540,32 @@ export function IntakePage({ onAccepted }: { onAccepted: (c: CaseRow) => void })
               {accepted.applicantName}（{accepted.applicantIdMasked}）
             </Descriptions.Item>
             <Descriptions.Item label="承诺办结日期">{accepted.promisedDate ?? '以后台确认为准'}</Descriptions.Item>
+          </Descriptions>
+        )}
+      </Modal>
+      <RefuseIntakeDialog open={refusing} itemName={item?.name ?? ''} onCancel={() => setRefusing(false)} onSubmit={refuseIntake} />
+      <Modal
+        open={!!refused}
+        title="已出具不予受理通知书"
+        onCancel={nextCitizen}
+        footer={[
+          <Button key="print" onClick={reprintRefusal} data-testid="refusal-print">
+            打印通知书
+          </Button>,
+          <Button key="next" type="primary" autoFocus onClick={nextCitizen}>
+            继续受理下一件（Enter）
+          </Button>,
+        ]}
+      >
+        {refused && (
+          <Descriptions column={1} size="small">
+            <Descriptions.Item label="办件编号">
+              <Typography.Text copyable data-testid="refused-case-no">
+                {refused.caseNo}
+              </Typography.Text>
+            </Descriptions.Item>
+            <Descriptions.Item label="状态">不予受理</Descriptions.Item>
+            {refused.printed && <Descriptions.Item label="通知书">{refused.printed}</Descriptions.Item>}
           </Descriptions>
         )}
       </Modal>
