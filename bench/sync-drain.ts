@@ -8,6 +8,11 @@
  *
  *   npx tsx bench/sync-drain.ts
  *   SYNC_DRAIN_CASES=200 SYNC_DRAIN_PAGE_KB=200 npx tsx bench/sync-drain.ts
+ *   SYNC_DRAIN_CONCURRENCY=8 SYNC_DRAIN_BATCH=50 npx tsx bench/sync-drain.ts   (engine tuning to try)
+ *   DATABASE_URL=postgres://… npx tsx bench/sync-drain.ts   (the back office on PostgreSQL; use a scratch database)
+ *
+ * by_kind gives the requests of each kind and their mean time (HEAD/PUT of blobs, pushes);
+ * cpu_s says which side the drain waits on.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +27,11 @@ const CASES = Number(process.env.SYNC_DRAIN_CASES ?? 1000);
 const PAGE_BYTES = Number(process.env.SYNC_DRAIN_PAGE_KB ?? 200) * 1024;
 const PAGES_PER_CASE = 3;
 const GOAL_SECONDS = 300;
+/** Engine tuning to try (defaults: DEFAULT_TUNING in electron/sync). */
+const TUNING = {
+  ...(process.env.SYNC_DRAIN_CONCURRENCY ? { uploadConcurrency: Number(process.env.SYNC_DRAIN_CONCURRENCY) } : {}),
+  ...(process.env.SYNC_DRAIN_BATCH ? { maxBatch: Number(process.env.SYNC_DRAIN_BATCH) } : {}),
+};
 
 /** CPU seconds a process has used (Linux /proc; NaN elsewhere): says which side the drain waits on. */
 function cpuSeconds(pid: number | undefined): number {
@@ -60,10 +70,23 @@ async function main() {
     }
     const acceptMs = (performance.now() - acceptStart) / CASES;
 
+    // Every request counted and timed by kind (the long-poll of the feed is counted, not timed).
     let requests = 0;
-    const counting: typeof fetch = (input, init) => {
+    const byKind = new Map<string, { n: number; ms: number }>();
+    const kindOf = (url: string, method: string) =>
+      url.includes('/v1/blobs/') ? `${method.toLowerCase()}_blob` : url.includes('/v1/push') ? 'push' : url.includes('/v1/changes') ? 'changes' : 'other';
+    const counting: typeof fetch = async (input, init) => {
       requests++;
-      return fetch(input, init);
+      const kind = kindOf(String(input instanceof Request ? input.url : input), init?.method ?? 'GET');
+      const entry = byKind.get(kind) ?? { n: 0, ms: 0 };
+      byKind.set(kind, entry);
+      entry.n++;
+      const t0 = performance.now();
+      try {
+        return await fetch(input, init);
+      } finally {
+        if (kind !== 'changes') entry.ms += performance.now() - t0;
+      }
     };
     const [first, second, third] = PERSONAL_ITEM.materials;
 
@@ -80,9 +103,11 @@ async function main() {
       now: () => new Date(),
       fetch: counting,
       onEvent: () => undefined,
+      tuning: TUNING,
     });
     await drainer.enrol(code, 'bench-pc');
     requests = 0;
+    byKind.clear();
     const boCpuBefore = cpuSeconds(backoffice.pid);
     const ownCpuBefore = process.cpuUsage();
     const start = performance.now();
@@ -103,9 +128,10 @@ async function main() {
     ws.close();
 
     const megabytes = (CASES * PAGES_PER_CASE * PAGE_BYTES) / 1e6;
-    // What the machine allows at best: every page needs a HEAD and a PUT, each page is hashed
-    // on both sides, and every push is one durable commit per case on the back office.
-    const floorHttp = (CASES * PAGES_PER_CASE * 2 + Math.ceil(CASES / 100)) / limits.loopbackPostsPerSec;
+    // What the machine allows at best: every page needs one PUT (a page fits in one chunk, so
+    // no HEAD), each page is hashed on both sides, every page and every case is one durable
+    // commit on the back office.
+    const floorHttp = (CASES * PAGES_PER_CASE + Math.ceil(CASES / 100)) / limits.loopbackPostsPerSec;
     const floorHash = (2 * megabytes) / limits.sha256MBps;
     const floorCommits = (CASES * PAGES_PER_CASE + CASES) / limits.sqliteCommitsPerSec;
     const floor = Math.max(floorHttp, floorHash, floorCommits);
@@ -113,8 +139,9 @@ async function main() {
     console.log(
       `sync-drain: cases=${CASES} pages=${CASES * PAGES_PER_CASE} MB=${megabytes.toFixed(0)} drain_s=${drainSeconds.toFixed(1)} ` +
         `cases_per_s=${(CASES / drainSeconds).toFixed(1)} MB_per_s=${(megabytes / drainSeconds).toFixed(1)} requests=${requests} req_per_s=${(requests / drainSeconds).toFixed(0)} ` +
+        `by_kind[${[...byKind].map(([k, v]) => `${k}=${v.n}${k === 'changes' ? '' : `/${(v.ms / Math.max(1, v.n)).toFixed(1)}ms`}`).join(' ')}] ` +
         `cpu_s[backoffice=${boCpu.toFixed(1)} workstation=${wsCpu.toFixed(1)}] feed_applied_s=${feedSeconds.toFixed(1)} dead=${status.dead} accept_ms_per_case=${acceptMs.toFixed(1)} ` +
-        `limits[http_posts_per_s=${limits.loopbackPostsPerSec.toFixed(0)} sqlite_commits_per_s=${limits.sqliteCommitsPerSec.toFixed(0)} sha256_MB_per_s=${limits.sha256MBps.toFixed(0)}] ` +
+        `limits[http_posts_per_s=${limits.loopbackPostsPerSec.toFixed(0)} sqlite_commits_per_s=${limits.sqliteCommitsPerSec.toFixed(0)} sha256_MB_per_s=${limits.sha256MBps.toFixed(0)} aes256gcm_MB_per_s=${limits.aesGcmMBps.toFixed(0)}] ` +
         `floor_s=${floor.toFixed(1)} (http ${floorHttp.toFixed(1)}, hash ${floorHash.toFixed(1)}, commits ${floorCommits.toFixed(1)}) x_floor=${(drainSeconds / floor).toFixed(1)} ` +
         `goal=drain<=${GOAL_SECONDS}s,dead=0 (${met ? 'met' : 'NOT met'})`,
     );

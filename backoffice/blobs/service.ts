@@ -4,7 +4,7 @@
  * store holds the bytes. No state lives in the process, so any instance can take the next chunk.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, inArray, isNull, lt, ne, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { BlobUploadResponse } from '../../shared/sync';
 import type { BackofficeContext } from '../context';
 import type { Tx } from '../db/connect';
@@ -17,12 +17,23 @@ export type BlobStatus =
   | { state: 'partial'; offset: number; total: number }
   | { state: 'absent' };
 
+/** One query for both tables: HEAD and every PUT ask it, so a second round trip per request counts. */
 export async function blobStatus(ctx: BackofficeContext, sha256: string): Promise<BlobStatus> {
-  const [blob] = await ctx.db.select().from(blobs).where(eq(blobs.sha256, sha256));
-  if (blob) return { state: 'complete', size: blob.size, mediaType: blob.mediaType };
-  const [upload] = await ctx.db.select().from(blobUploads).where(eq(blobUploads.sha256, sha256));
-  if (upload) return { state: 'partial', offset: upload.received, total: upload.total };
-  return { state: 'absent' };
+  const rows = await ctx.db
+    .select({ complete: sql<boolean>`true`, size: blobs.size, mediaType: blobs.mediaType, total: blobs.size })
+    .from(blobs)
+    .where(eq(blobs.sha256, sha256))
+    .unionAll(
+      ctx.db
+        .select({ complete: sql<boolean>`false`, size: blobUploads.received, mediaType: sql<string>`''`, total: blobUploads.total })
+        .from(blobUploads)
+        .where(eq(blobUploads.sha256, sha256)),
+    );
+  // A completed blob wins over a leftover upload row (a whole-blob PUT does not delete one).
+  const row = rows.find((r) => r.complete) ?? rows[0];
+  if (!row) return { state: 'absent' };
+  if (row.complete) return { state: 'complete', size: Number(row.size), mediaType: row.mediaType };
+  return { state: 'partial', offset: Number(row.size), total: Number(row.total) };
 }
 
 function offsetConflict(code: 'UPLOAD_OFFSET_MISMATCH' | 'UPLOAD_BUSY', offset: number): ApiError {
@@ -46,6 +57,7 @@ export async function putChunk(
   if (chunk.byteLength === 0 || offset + chunk.byteLength > total) {
     throw new ApiError(400, 'CHUNK_OUT_OF_RANGE', undefined, { offset, length: chunk.byteLength, total });
   }
+  if (existing.state === 'absent' && offset === 0 && chunk.byteLength === total) return putWhole(ctx, sha256, chunk);
 
   const owner = randomBytes(12).toString('hex');
   await claimUpload(ctx, sha256, offset, total, owner);
@@ -81,6 +93,23 @@ export async function putChunk(
       .catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The whole blob in one request (a scanned page: one PUT): verified in memory, written once to
+ * a temp file, fsynced and renamed into place (the folder fsynced), then one row. No partial,
+ * no lease row, no second read: nothing is acknowledged before the bytes and the name are on
+ * disk. Two devices sending the same blob at once both rename identical, verified bytes.
+ */
+async function putWhole(ctx: BackofficeContext, sha256: string, data: Uint8Array): Promise<{ status: 201; body: BlobUploadResponse }> {
+  const actual = createHash('sha256').update(data).digest('hex');
+  if (actual !== sha256) throw new ApiError(422, 'BLOB_HASH_MISMATCH', undefined, { expected: sha256, actual });
+  await ctx.blobs.putBytes(sha256, data, { knownAbsent: true });
+  await ctx.db
+    .insert(blobs)
+    .values({ sha256, size: data.byteLength, mediaType: sniffMediaType(data.subarray(0, 16)), createdAt: ctx.now() })
+    .onConflictDoNothing();
+  return { status: 201, body: { sha256, offset: data.byteLength, total: data.byteLength, complete: true } };
 }
 
 /**

@@ -18,8 +18,12 @@ export interface BlobStore {
   /** Makes the partial blob the stored blob (atomic). */
   commitPartial(sha256: string): Promise<void>;
   discardPartial(sha256: string): Promise<void>;
-  /** Stores bytes made on the server (certificates); no-op when present. */
-  putBytes(sha256: string, data: Uint8Array): Promise<void>;
+  /**
+   * Stores a whole blob whose hash the caller checked (certificates, one-request uploads);
+   * no-op when present. knownAbsent (the database has no row): skip looking, an identical
+   * file left by a crash is simply replaced.
+   */
+  putBytes(sha256: string, data: Uint8Array, options?: { knownAbsent?: boolean }): Promise<void>;
   openRead(sha256: string): Promise<{ stream: Readable; size: number }>;
   /** First bytes of a stored blob, to sniff its type. */
   readHead(sha256: string, length: number): Promise<Uint8Array>;
@@ -31,6 +35,9 @@ function assertSha(sha256: string): void {
 }
 
 export class FsBlobStore implements BlobStore {
+  /** Folders made by this process: one mkdir per folder, not one per blob. */
+  private readonly folders = new Set<string>();
+
   constructor(private readonly root: string) {}
 
   /** root/ab/cd/abcd… */
@@ -78,17 +85,22 @@ export class FsBlobStore implements BlobStore {
     await rm(this.partialPath(sha256), { force: true });
   }
 
-  async putBytes(sha256: string, data: Uint8Array): Promise<void> {
-    if (await exists(this.pathOf(sha256))) return;
+  async putBytes(sha256: string, data: Uint8Array, options: { knownAbsent?: boolean } = {}): Promise<void> {
+    if (!options.knownAbsent && (await exists(this.pathOf(sha256)))) return;
     const temp = join(this.root, '.tmp', `${sha256}.${randomBytes(6).toString('hex')}`);
-    const handle = await open(temp, 'wx');
     try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      const handle = await open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await this.moveIntoPlace(temp, sha256);
+    } catch (error) {
+      await rm(temp, { force: true }); // a full disk must not leave half a file in .tmp
+      throw error;
     }
-    await this.moveIntoPlace(temp, sha256);
   }
 
   async openRead(sha256: string): Promise<{ stream: Readable; size: number }> {
@@ -111,8 +123,20 @@ export class FsBlobStore implements BlobStore {
   /** rename is atomic within one file system; fsync the folder so the new name survives a crash. */
   private async moveIntoPlace(from: string, sha256: string): Promise<void> {
     const target = this.pathOf(sha256);
-    await mkdir(dirname(target), { recursive: true });
-    await rename(from, target);
+    const folder = dirname(target);
+    if (!this.folders.has(folder)) {
+      await mkdir(folder, { recursive: true });
+      this.folders.add(folder);
+    }
+    try {
+      await rename(from, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // The folder went away behind our back (an operator's clean-up): make it again.
+      this.folders.delete(folder);
+      await mkdir(folder, { recursive: true });
+      await rename(from, target);
+    }
     const dir = await open(dirname(target), 'r');
     try {
       await dir.sync();

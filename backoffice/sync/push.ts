@@ -49,23 +49,27 @@ class NotFinal extends Error {
 }
 
 async function pushOne(ctx: BackofficeContext, device: Device, m: IncomingMutation): Promise<PushResult> {
-  const known = await storedResult(ctx, device.id, m.mutationId);
-  if (known) return replay(m.mutationId, known);
+  // No look-up first: nearly every mutation is new, and the claim below finds a known one anyway
+  // (its insert does nothing, then the stored result is replayed).
   try {
     const outcome = await withTransaction(ctx, async (tx, feed) => {
+      // The claim already says 'applied': no one ever sees it before this transaction commits,
+      // and it commits only as applied or, rewritten below, rejected.
       const claimed = await tx
         .insert(appliedMutations)
-        .values({ deviceId: device.id, mutationId: m.mutationId, kind: m.kind, result: { status: 'pending' }, appliedAt: ctx.now() })
+        .values({ deviceId: device.id, mutationId: m.mutationId, kind: m.kind, result: { status: 'applied' }, appliedAt: ctx.now() })
         .onConflictDoNothing()
         .returning({ mutationId: appliedMutations.mutationId });
       if (!claimed.length) return null; // a concurrent request got there first
       const outcome = await applyMutation(ctx, tx, feed, device, m);
       // Rolling back releases the claim, so the resend after the upload is applied normally.
       if (outcome.status === 'missing-blobs') throw new NotFinal(outcome);
-      await tx
-        .update(appliedMutations)
-        .set({ result: outcome })
-        .where(and(eq(appliedMutations.deviceId, device.id), eq(appliedMutations.mutationId, m.mutationId)));
+      if (outcome.status !== 'applied') {
+        await tx
+          .update(appliedMutations)
+          .set({ result: outcome })
+          .where(and(eq(appliedMutations.deviceId, device.id), eq(appliedMutations.mutationId, m.mutationId)));
+      }
       return outcome;
     });
     if (outcome === null) {

@@ -1,8 +1,9 @@
 /**
- * Resumable, content-addressed uploads (docs/SYNC.md "Blobs"). HEAD first: a blob the back
- * office holds is never sent again; a partial one resumes at the offset the server
- * acknowledged (durable on its disk). The bytes are hashed here before they leave, and the
- * server hashes them again when the last chunk lands.
+ * Resumable, content-addressed uploads (docs/SYNC.md "Blobs"). A blob that fits in one chunk
+ * (a scanned page) is sent whole in one PUT; a bigger one asks HEAD first, so what the back
+ * office holds is never sent again and a partial resumes at the offset the server acknowledged
+ * (durable on its disk). The bytes are hashed here before they leave, and the server hashes
+ * them again on arrival.
  */
 import { createHash } from 'node:crypto';
 import { SYNC_ROUTES, UPLOAD_OFFSET_HEADER, blobUploadResponseSchema } from '../../shared/sync';
@@ -49,17 +50,48 @@ export function createUploader(client: BackofficeClient, blobs: BlobSource, opti
     return typeof details?.offset === 'number' ? details.offset : undefined;
   }
 
-  async function ensure(sha256: string, credentials: DeviceCredentials): Promise<void> {
-    if (known.has(sha256)) return;
+  async function serverHas(sha256: string, credentials: DeviceCredentials): Promise<{ has: true } | { has: false; offset: number }> {
     const head = await client.call(SYNC_ROUTES.blob(sha256), { method: 'HEAD', credentials, accept: [404] });
-    if (head.status === 200) {
-      known.add(sha256);
-      return;
+    if (head.status === 200) return { has: true };
+    return { has: false, offset: Number(head.headers.get(UPLOAD_OFFSET_HEADER) ?? 0) || 0 };
+  }
+
+  /** Uploads under way: a second ask for the same blob waits for the first instead of racing it. */
+  const inFlight = new Map<string, Promise<void>>();
+
+  function ensure(sha256: string, credentials: DeviceCredentials): Promise<void> {
+    if (known.has(sha256)) return Promise.resolve();
+    const running = inFlight.get(sha256);
+    if (running) return running;
+    const upload = ensureOnce(sha256, credentials).finally(() => inFlight.delete(sha256));
+    inFlight.set(sha256, upload);
+    return upload;
+  }
+
+  async function ensureOnce(sha256: string, credentials: DeviceCredentials): Promise<void> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readVerified(sha256);
+    } catch (error) {
+      // A local copy gone bad is harmless when the back office already holds the blob.
+      if (error instanceof LocalProblem && (await serverHas(sha256, credentials)).has) {
+        known.add(sha256);
+        return;
+      }
+      throw error;
     }
-    let offset = Number(head.headers.get(UPLOAD_OFFSET_HEADER) ?? 0) || 0;
-    const bytes = await readVerified(sha256);
     const total = bytes.byteLength;
-    if (offset > total) offset = 0;
+    let offset = 0;
+    // A blob that fits in one chunk goes whole without asking first: the PUT answers "already
+    // stored" (nothing written) or the offset of a partial, so a HEAD would only add a round trip.
+    if (total > chunkBytes) {
+      const status = await serverHas(sha256, credentials);
+      if (status.has) {
+        known.add(sha256);
+        return;
+      }
+      offset = status.offset > total ? 0 : status.offset;
+    }
     let restarts = 0;
     // Bounded: every turn either moves the offset forward or counts a restart.
     for (let turn = 0; turn < Math.ceil(total / 1024) + 20; turn++) {

@@ -85,6 +85,48 @@ describe.each(testBackends())('content-addressed blobs ($name)', ({ postgresUrl 
     expect(await readFile(storedPath(sha))).toEqual(data);
   });
 
+  it('refuses a whole blob in one request whose bytes do not match (422) without writing anything', async () => {
+    const data = randomBytes(50 * KiB);
+    const sha = sha256Hex(data);
+    const corrupted = Buffer.from(data);
+    corrupted[7] ^= 0xff;
+    const bad = await device.putChunk(sha, 0, data.length, corrupted);
+    expect(bad.status).toBe(422);
+    expect(errorBodySchema.parse(await bad.json()).error.code).toBe('BLOB_HASH_MISMATCH');
+    await expect(stat(storedPath(sha))).rejects.toThrow();
+    expect(await partials()).not.toContain(sha);
+    expect(await readdir(join(t.blobDir, '.tmp'))).toEqual([]);
+    const head = await device.fetch(SYNC_ROUTES.blob(sha), { method: 'HEAD' });
+    expect([head.status, head.headers.get('upload-offset')]).toEqual([404, '0']);
+    expect((await device.putChunk(sha, 0, data.length, data)).status).toBe(201);
+    expect(await readFile(storedPath(sha))).toEqual(data);
+  });
+
+  it('sends a whole blob over a partial of the same blob back to the acknowledged offset', async () => {
+    const data = randomBytes(200 * KiB);
+    const sha = sha256Hex(data);
+    expect((await device.putChunk(sha, 0, data.length, data.subarray(0, 100 * KiB))).status).toBe(200);
+    const whole = await device.putChunk(sha, 0, data.length, data);
+    expect(whole.status).toBe(409);
+    expect(whole.headers.get('upload-offset')).toBe(String(100 * KiB));
+    expect((await device.putChunk(sha, 100 * KiB, data.length, data.subarray(100 * KiB))).status).toBe(201);
+    expect(await readFile(storedPath(sha))).toEqual(data);
+  });
+
+  it('stores one copy when the same whole blob arrives twice at once', async () => {
+    const data = randomBytes(120 * KiB);
+    const sha = sha256Hex(data);
+    const answers = await Promise.all([device.putChunk(sha, 0, data.length, data), device.putChunk(sha, 0, data.length, data)]);
+    for (const a of answers) {
+      expect([200, 201]).toContain(a.status);
+      expect(await a.json()).toMatchObject({ complete: true, offset: data.length });
+    }
+    expect(await readFile(storedPath(sha))).toEqual(data);
+    expect(await readdir(join(t.blobDir, '.tmp'))).toEqual([]);
+    const head = await device.fetch(SYNC_ROUTES.blob(sha), { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-length')]).toEqual([200, String(data.length)]);
+  });
+
   it('never stores a blob twice', async () => {
     const data = randomBytes(10 * KiB);
     const sha = await device.upload(data);

@@ -37,3 +37,26 @@ it('restarts from 0 when the server holds a partial of the same hash with anothe
   expect(done.status).toBe(200);
   expect(uploader.bytesSent).toBeGreaterThanOrEqual(data.byteLength);
 }, 60_000);
+
+it('sends a page that fits in one chunk as one PUT without asking first, once however often it is asked for', async () => {
+  const data = new Uint8Array(randomBytes(200 * 1024));
+  const sha = sha256Hex(data);
+  const seen: string[] = [];
+  const counting: typeof fetch = (input, init) => {
+    seen.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname}`);
+    return fetch(input, init);
+  };
+  const client = createBackofficeClient({ baseUrl: t.baseUrl, fetch: counting, signal: new AbortController().signal, timeoutMs: 10_000 });
+  const uploader = createUploader(client, { read: async () => data }, { chunkBytes: 1024 * 1024 });
+  // Two entries naming the same page at once: one upload, the other waits for it.
+  await Promise.all([uploader.ensure(sha, device.credentials), uploader.ensure(sha, device.credentials)]);
+  expect(seen).toEqual([`PUT ${SYNC_ROUTES.blob(sha)}`]);
+  expect((await device.fetch(SYNC_ROUTES.blob(sha), { method: 'HEAD' })).status).toBe(200);
+
+  // Another run whose local copy went bad: the back office holds the blob, so nothing is lost.
+  const corrupt = createUploader(client, { read: async () => new Uint8Array(10) }, { chunkBytes: 1024 * 1024 });
+  seen.length = 0;
+  await corrupt.ensure(sha, device.credentials);
+  expect(seen).toEqual([`HEAD ${SYNC_ROUTES.blob(sha)}`]);
+  expect(corrupt.bytesSent).toBe(0);
+}, 60_000);
