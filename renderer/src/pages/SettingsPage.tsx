@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { ChannelOutput } from '../../../shared/contract/channels';
 import { api } from '../api/client';
 import { errorMessage } from '../api/hooks';
+import { CameraCheck } from '../components/CameraCheck';
 
 type Entry = ChannelOutput<'settings.get'>[number];
 
@@ -65,6 +66,7 @@ export function SettingsPage() {
           { title: '说明', dataIndex: 'description' },
         ]}
       />
+      <CameraCheck />
     </Card>
   );
 }
