@@ -41,8 +41,8 @@ const USAGE = `用法：onewindow <命令> [参数] [--json]
   audit verify [--json]                   核对审计日志哈希链，指出第一条被改动的记录
   keys status | keys rotate [--json]      查看数据密钥的保存方式 / 轮换数据库与材料文件的加密密钥（须先关闭工作台）
   purge [--dry-run] [--json]              按保存期限清理人脸图像和办结办件的个人信息（--dry-run 只统计）
-  backoffice serve [--port N] [--data 目录]  启动区级后台（DATABASE_URL 指向 PostgreSQL 时使用该库）
-  backoffice admin <enrol-code|add-reviewer|revoke-device|list-devices|purge-uploads> …  后台管理
+  backoffice serve [--port N] [--data 目录] [--tls-cert 文件 --tls-key 文件]  启动区级后台（DATABASE_URL 指向 PostgreSQL 时使用该库）
+  backoffice admin <enrol-code|add-reviewer|catalog publish|restricted-list publish|calendar publish|revoke-device|list-devices|purge-uploads> …  后台管理
 配置参数（所有命令可用）：${Object.keys(CONFIG_KEYS).map(flagName).join(' ')} --config <系统配置文件>`;
 
 function emit(io: CliIo, json: boolean, data: unknown, human: string): void {
