@@ -68,6 +68,10 @@ export const cases = sqliteTable(
     // over a created_at range; due-soon/overdue counts read open statuses by promised date.
     index('cases_dashboard_intake').on(t.createdAt, t.windowNo, t.itemCode, t.itemName, t.status, t.startedAt),
     index('cases_status_promised_date').on(t.status, t.promisedDate),
+    // Quick search by a part of the case number or the name scans this narrow index, not the
+    // table (the file is encrypted: every table page read is a page decrypted); it also holds
+    // the list's order, so only the page of hits shown is read from the table.
+    index('cases_search').on(t.caseNo, t.applicantName, t.createdAt, t.id),
   ],
 );
 

@@ -165,12 +165,26 @@ export function createCasesService(deps: CasesDeps): CasesService {
         // A full ID number or credit code: the indexed column, never a scan.
         filters.push(eq(cases.applicantIdNo, upper));
       } else {
-        const pattern = `%${q.replace(/[%_!]/g, (c) => '!' + c)}%`;
-        const contains = (col: AnySQLiteColumn) => sql`${col} LIKE ${pattern} ESCAPE '!'`;
-        filters.push(or(contains(cases.caseNo), contains(cases.applicantName))!);
+        // Matched on the narrow cases_search index (rowids), then only the hits are read.
+        filters.push(sql`${cases}.rowid IN (SELECT rowid FROM ${cases} INDEXED BY cases_search WHERE ${textMatch(q)})`);
       }
     }
     return filters.length ? and(...filters) : undefined;
+  }
+
+  /** A part of a case number or an applicant's name, as LIKE on the cases_search index's columns. */
+  function textMatch(q: string): SQL {
+    const pattern = `%${q.replace(/[%_!]/g, (c) => '!' + c)}%`;
+    const contains = (col: AnySQLiteColumn) => sql`${col} LIKE ${pattern} ESCAPE '!'`;
+    return or(contains(cases.caseNo), contains(cases.applicantName))!;
+  }
+
+  /** The quick search alone (the common case): the page and the count come from the index alone. */
+  function quickSearchOnly(input: CaseFilter): string | undefined {
+    const q = input.query?.trim();
+    if (!q || input.status || input.itemCode || input.department || input.from || input.to || input.deadline) return undefined;
+    const upper = q.toUpperCase();
+    return validateIdCard(upper).valid || validateUscc(upper).valid ? undefined : q;
   }
 
   /** The item as the form was filled: the catalogue's version, or the draft's own snapshot. */
@@ -335,6 +349,15 @@ export function createCasesService(deps: CasesDeps): CasesService {
       return toRow(record);
     },
     list(input) {
+      const quick = quickSearchOnly(input);
+      if (quick !== undefined) {
+        const limit = input.limit ?? 100;
+        const offset = input.offset ?? 0;
+        const page = sql`${cases}.rowid IN (SELECT rowid FROM ${cases} INDEXED BY cases_search WHERE ${textMatch(quick)} ORDER BY ${cases.createdAt} DESC, ${cases.id} DESC LIMIT ${limit} OFFSET ${offset})`;
+        const rows = db.select().from(cases).where(page).orderBy(desc(cases.createdAt), desc(cases.id)).all();
+        const total = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${cases} INDEXED BY cases_search WHERE ${textMatch(quick)}`)?.n ?? 0;
+        return { rows: rows.map(toRow), total };
+      }
       const where = whereOf(input);
       const rows = db
         .select()

@@ -1,0 +1,1 @@
+CREATE INDEX `cases_search` ON `cases` (`case_no`,`applicant_name`,`created_at`,`id`);
