@@ -17,7 +17,7 @@ export default defineConfig({
           'materials-image-worker': 'electron/materials/image-worker.ts',
         },
       },
-      rolldownOptions: { external: ['better-sqlite3', 'sharp', '@vladmandic/face-api', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'] },
+      rolldownOptions: { external: ['better-sqlite3', 'better-sqlite3-multiple-ciphers', 'sharp', '@vladmandic/face-api', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'] },
     },
   },
   preload: {

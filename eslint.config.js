@@ -51,7 +51,7 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'The renderer talks to the core only through the contract client.' }, ...builtinPaths('The renderer is sandboxed: no Node built-ins.')],
           patterns: [
             { group: ['node:*'], message: 'The renderer is sandboxed: no Node built-ins.' },
-            { group: ['**/electron/**', '**/backoffice/**', '**/db/**', 'better-sqlite3', 'drizzle-orm', 'drizzle-orm/*'], message: 'The renderer imports shared/ only, never the core.' },
+            { group: ['**/electron/**', '**/backoffice/**', '**/db/**', 'better-sqlite3', 'better-sqlite3-multiple-ciphers', 'drizzle-orm', 'drizzle-orm/*'], message: 'The renderer imports shared/ only, never the core.' },
           ],
         },
       ],

@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/limits.ts
  */
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { createHash, randomBytes } from 'node:crypto';
 import { openEncrypted } from '../electron/database';
 import { seal } from '../electron/keys/aead';

@@ -2,7 +2,8 @@
  * Upgrades keep data: a database created by the previous schema version (only the first
  * migration applied, with real rows in it) is opened by this build and nothing is lost.
  */
-import Database from 'better-sqlite3';
+// Without a key this build writes a plain SQLite file, exactly what an earlier version left behind.
+import Database from 'better-sqlite3-multiple-ciphers';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
