@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idNumber } from '../helpers/catalog-fixture';
 import { firstSignIn, openItem, pickOption, setMaterial, signIn } from './flows';
-import { launchBrowser, startServer, tempDataDir, type ServerHandle } from './harness';
+import { launchBrowser, startServer, tempDataDir, type ServerHandle, reviewApi } from './harness';
 
 let browser: Browser;
 let data: ReturnType<typeof tempDataDir>;
@@ -28,13 +28,7 @@ afterAll(async () => {
   data?.remove();
 });
 
-async function review(path: string, init: RequestInit & { token?: string } = {}) {
-  const r = await fetch(server.backofficeUrl + path, {
-    ...init,
-    headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
-  });
-  return { status: r.status, body: (await r.json()) as any };
-}
+const review = (path: string, init: RequestInit & { token?: string } = {}) => reviewApi(server, path, init);
 
 /** A contract call from inside the page (its cookies, its origin), as the renderer makes it. */
 function callInPage(page: Page, channel: string, input: unknown): Promise<any> {

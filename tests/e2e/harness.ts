@@ -84,3 +84,12 @@ export async function launchBrowser(extra: Partial<LaunchOptions> = {}): Promise
   if (!executablePath) throw new Error('未找到 Chromium：请运行 apt-get install -y chromium');
   return chromium.launch({ executablePath, headless: true, ...extra, args: [...CHROMIUM_ARGS, ...(extra.args ?? [])] });
 }
+
+/** Calls the embedded back office's reviewer API as the reviewers' UI does (JSON, bearer token). */
+export async function reviewApi(server: ServerHandle, path: string, init: RequestInit & { token?: string } = {}) {
+  const r = await fetch(server.backofficeUrl + path, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+  });
+  return { status: r.status, body: (await r.json()) as any };
+}

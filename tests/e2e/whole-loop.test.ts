@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idNumber } from '../helpers/catalog-fixture';
 import { firstSignIn, openItem, pickOption, setMaterial } from './flows';
-import { launchBrowser, startServer, tempDataDir, type ServerHandle } from './harness';
+import { launchBrowser, startServer, tempDataDir, type ServerHandle, reviewApi } from './harness';
 
 let browser: Browser;
 let data: ReturnType<typeof tempDataDir>;
@@ -24,13 +24,7 @@ afterAll(async () => {
   data?.remove();
 });
 
-async function review(path: string, init: RequestInit & { token?: string } = {}) {
-  const r = await fetch(server.backofficeUrl + path, {
-    ...init,
-    headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
-  });
-  return { status: r.status, body: (await r.json()) as any };
-}
+const review = (path: string, init: RequestInit & { token?: string } = {}) => reviewApi(server, path, init);
 
 describe('window → back office → window', () => {
   it('accepts at the window, approves in the back office, and shows the result at the window', async () => {
